@@ -1,0 +1,304 @@
+"""Indicators (chỉ tiêu) of a plan, their yearly targets and the actual figures reported."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from plans.fields import FoldedField
+from plans.models import CodeManager, Plan, PlanChildManager, Section, year_in_range, year_validators
+
+# Figures range from 0,85 to 1.093.410 (triệu đồng); four decimals keep every printed digit.
+FIGURE_DIGITS = 20
+FIGURE_PLACES = 4
+
+
+def figure_field(verbose_name, **kwargs):
+    """Return a DecimalField sized for any figure a plan prints."""
+    return models.DecimalField(
+        verbose_name, max_digits=FIGURE_DIGITS, decimal_places=FIGURE_PLACES, **kwargs
+    )
+
+
+class Direction(models.TextChoices):
+    HIGHER_IS_BETTER = "higher", _("Higher is better")
+    LOWER_IS_BETTER = "lower", _("Lower is better")
+    KEEP_LEVEL = "keep", _("Keep at level")
+
+
+class Comparator(models.TextChoices):
+    GTE = "gte", "≥"
+    GT = "gt", ">"
+    LTE = "lte", "≤"
+    LT = "lt", "<"
+    EQ = "eq", "="
+    RANGE = "range", _("range")
+    APPROX = "approx", "≈"
+
+
+class IndicatorConcept(models.Model):
+    """A measure several plans share, so that provinces can be compared."""
+
+    code = models.SlugField(_("code"), max_length=100, unique=True)
+    name = models.CharField(_("name"), max_length=300)
+    unit = models.CharField(_("unit"), max_length=50, blank=True)
+    direction = models.CharField(
+        _("direction"), max_length=10, choices=Direction.choices, default=Direction.HIGHER_IS_BETTER
+    )
+    description = models.TextField(_("description"), blank=True)
+    name_folded = FoldedField(sources=("name",))
+
+    objects = CodeManager()
+
+    class Meta:
+        verbose_name = _("indicator concept")
+        verbose_name_plural = _("indicator concepts")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class IndicatorQuerySet(models.QuerySet):
+    def with_plan(self):
+        """Return indicators with plan, province, section, sector and concept in one query."""
+        return self.select_related(
+            "plan", "plan__province", "section", "section__sector", "concept"
+        )
+
+
+class IndicatorManager(PlanChildManager.from_queryset(IndicatorQuerySet)):
+    pass
+
+
+class Indicator(models.Model):
+    class Kind(models.TextChoices):
+        QUANTITATIVE = "quantitative", _("Quantitative")
+        QUALITATIVE = "qualitative", _("Qualitative objective")
+
+    class Aggregation(models.TextChoices):
+        # How yearly figures add up toward a target: the most reported bug in M&E systems is
+        # summing states or taking the last value of increments.
+        LEVEL = "level", _("Level (the latest value counts)")
+        INCREMENT = "increment", _("Increment (yearly figures accumulate)")
+        YEARLY_RATE = "yearly_rate", _("Yearly rate (each year judged on its own)")
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="indicators"
+    )
+    code = models.CharField(_("code"), max_length=50, help_text=_("Unique within the plan."))
+    section = models.ForeignKey(
+        Section,
+        verbose_name=_("section"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="indicators",
+    )
+    name = models.TextField(_("name as printed"))
+    scope = models.CharField(
+        _("scope"), max_length=200, blank=True, help_text=_("Phạm vi, e.g. cấp xã, toàn tỉnh.")
+    )
+    unit = models.CharField(_("unit"), max_length=50, blank=True)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=Kind.choices, default=Kind.QUANTITATIVE
+    )
+    direction = models.CharField(
+        _("direction"), max_length=10, choices=Direction.choices, default=Direction.HIGHER_IS_BETTER
+    )
+    aggregation = models.CharField(
+        _("how yearly figures add up"),
+        max_length=20,
+        choices=Aggregation.choices,
+        default=Aggregation.LEVEL,
+    )
+    baseline_value = figure_field(_("baseline value"), null=True, blank=True)
+    baseline_year = models.PositiveSmallIntegerField(
+        _("baseline year"), null=True, blank=True, validators=year_validators
+    )
+    due_year = models.PositiveSmallIntegerField(
+        _("due year"),
+        null=True,
+        blank=True,
+        validators=year_validators,
+        help_text=_("For qualitative objectives: the year by which it should be done."),
+    )
+    concept = models.ForeignKey(
+        IndicatorConcept,
+        verbose_name=_("shared concept"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="indicators",
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    name_folded = FoldedField(sources=("code", "name", "scope"))
+
+    objects = IndicatorManager()
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["plan", "position", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "code"], name="indicator_unique_code_per_plan"),
+            models.CheckConstraint(
+                condition=Q(baseline_value__isnull=True) | Q(baseline_year__isnull=False),
+                name="indicator_baseline_has_year",
+            ),
+            models.CheckConstraint(
+                condition=year_in_range("baseline_year") & year_in_range("due_year"),
+                name="indicator_years_in_range",
+            ),
+        ]
+
+    def __str__(self):
+        label = f"{self.code}. {self.name}"
+        return f"{label} ({self.scope})" if self.scope else label
+
+    def natural_key(self):
+        return (self.plan.slug, self.code)
+
+    natural_key.dependencies = ["plans.plan", "plans.section", "indicators.indicatorconcept"]
+
+    @property
+    def is_qualitative(self) -> bool:
+        return self.kind == self.Kind.QUALITATIVE
+
+    def clean(self):
+        if self.section_id and self.plan_id and self.section.plan_id != self.plan_id:
+            raise ValidationError({"section": _("The section belongs to another plan.")})
+        if self.baseline_value is not None and self.baseline_year is None:
+            raise ValidationError({"baseline_year": _("A baseline value needs its year.")})
+
+
+class YearlyFigureManager(models.Manager):
+    """Look targets and actuals up by plan slug, indicator code and year."""
+
+    def get_by_natural_key(self, plan_slug, indicator_code, year):
+        return self.get(indicator__plan__slug=plan_slug, indicator__code=indicator_code, year=year)
+
+
+class Target(models.Model):
+    """What an indicator should reach by a milestone year, as the plan prints it."""
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="targets"
+    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=year_validators)
+    comparator = models.CharField(_("comparator"), max_length=10, choices=Comparator.choices)
+    value = figure_field(_("value"))
+    upper_value = figure_field(_("upper value"), null=True, blank=True)
+    unit = models.CharField(_("unit as printed"), max_length=50, blank=True)
+    phrase = models.CharField(
+        _("phrase as printed"), max_length=300, help_text=_("e.g. trên 90%, dưới 1,4 km/điểm")
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    objects = YearlyFigureManager()
+
+    class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        ordering = ["indicator", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "year"], name="target_one_per_year"),
+            models.CheckConstraint(
+                condition=(Q(comparator="range") & Q(upper_value__gte=F("value")))
+                | (~Q(comparator="range") & Q(upper_value__isnull=True)),
+                name="target_range_has_ordered_bounds",
+            ),
+            models.CheckConstraint(condition=year_in_range("year"), name="target_year_in_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.year}: {self.phrase}"
+
+    def natural_key(self):
+        return (*self.indicator.natural_key(), self.year)
+
+    natural_key.dependencies = ["indicators.indicator"]
+
+    def clean(self):
+        if self.comparator == Comparator.RANGE:
+            if self.upper_value is None:
+                raise ValidationError({"upper_value": _("A range needs an upper value.")})
+            if self.value is not None and self.upper_value < self.value:
+                raise ValidationError(
+                    {"upper_value": _("The upper value cannot be below the value.")}
+                )
+        elif self.upper_value is not None:
+            raise ValidationError({"upper_value": _("Only a range has an upper value.")})
+
+
+class Actual(models.Model):
+    """The figure (or, for a qualitative objective, the status) reached in one year."""
+
+    class Progress(models.TextChoices):
+        NOT_STARTED = "not_started", _("Not started")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("Returned")
+        APPROVED = "approved", _("Approved")
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="actuals"
+    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=year_validators)
+    value = figure_field(_("value"), null=True, blank=True)
+    progress = models.CharField(
+        _("progress"), max_length=20, choices=Progress.choices, blank=True
+    )
+    note = models.TextField(_("note"), blank=True)
+    evidence = models.TextField(_("evidence"), blank=True, help_text=_("Text or a link."))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    entered_at = models.DateTimeField(_("entered at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Bumped on every save so a second editor working from an old copy is detected.
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    objects = YearlyFigureManager()
+
+    class Meta:
+        verbose_name = _("actual")
+        verbose_name_plural = _("actuals")
+        ordering = ["indicator", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "year"], name="actual_one_per_year"),
+            models.CheckConstraint(
+                condition=Q(value__isnull=False) | ~Q(progress=""),
+                name="actual_has_value_or_progress",
+            ),
+            models.CheckConstraint(condition=year_in_range("year"), name="actual_year_in_range"),
+        ]
+
+    def __str__(self):
+        shown = self.value if self.value is not None else self.get_progress_display()
+        return f"{self.year}: {shown}"
+
+    def natural_key(self):
+        return (*self.indicator.natural_key(), self.year)
+
+    natural_key.dependencies = ["indicators.indicator"]
+
+    def clean(self):
+        if self.value is None and not self.progress:
+            raise ValidationError(_("Enter a value or, for a qualitative objective, a progress."))

@@ -1,0 +1,212 @@
+"""Reading numbers and targets as Vietnamese documents print them.
+
+One fixed rule, whatever language the user browses in: "." groups thousands, "," marks
+decimals. "1.093.410" is 1093410, "0,85" is 0.85, "113,8" is 113.8. What cannot be read
+raises `TargetPhraseError` naming the text; nothing is ever guessed.
+"""
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+
+from indicators.models import Comparator
+
+# A Vietnamese number: thousands grouped by dots (each group exactly three digits) or no
+# grouping at all, then an optional decimal comma.
+NUMBER = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
+_NUMBER_ONLY = re.compile(rf"^(?:{NUMBER})$")
+# "1,234" is 1.234 in Vietnamese but 1234 in English: refuse it rather than guess.
+_AMBIGUOUS = re.compile(r"^[1-9]\d{0,2},\d{3}$")
+# Dots that do not group three digits ("1.5", "12.34") are English decimals: refuse.
+_ENGLISH_DECIMAL = re.compile(r"^\d+\.\d{1,2}$|^\d+\.\d{4,}$|^\d+(?:\.\d{3})*\.\d{1,2}$")
+
+
+class TargetPhraseError(ValueError):
+    """A number or target phrase that cannot be read unambiguously."""
+
+    def __init__(self, text: str, reason: str):
+        self.text = text
+        self.reason = reason
+        super().__init__(_("Cannot read “%(text)s”: %(reason)s") % {"text": text, "reason": reason})
+
+
+def parse_number(text: str, *, allow_ambiguous: bool = False) -> Decimal:
+    """Return the Decimal written in Vietnamese notation; raise TargetPhraseError otherwise."""
+    cleaned = (text or "").strip().replace("\u00a0", "").replace(" ", "")
+    if not cleaned:
+        raise TargetPhraseError(text, _("no number was given"))
+    if _AMBIGUOUS.match(cleaned) and not allow_ambiguous:
+        raise TargetPhraseError(
+            text,
+            _(
+                "ambiguous: in English notation it is %(thousands)s, in Vietnamese %(decimal)s; "
+                "write thousands with dots (1.234) and decimals with a comma (1,5)"
+            )
+            % {"thousands": cleaned.replace(",", "."), "decimal": cleaned},
+        )
+    if _ENGLISH_DECIMAL.match(cleaned):
+        raise TargetPhraseError(
+            text, _("a dot only groups thousands; write decimals with a comma, e.g. 1,5")
+        )
+    if not _NUMBER_ONLY.match(cleaned):
+        raise TargetPhraseError(text, _("this is not a number in Vietnamese notation"))
+    try:
+        return Decimal(cleaned.replace(".", "").replace(",", "."))
+    except InvalidOperation as exc:  # pragma: no cover - the regex admits only digits
+        raise TargetPhraseError(text, _("this is not a number")) from exc
+
+
+@dataclass(frozen=True)
+class TargetReading:
+    comparator: str
+    value: Decimal
+    upper_value: Decimal | None
+    unit: str
+
+
+# Words before the number, longest first so "không dưới" wins over "dưới".
+_PREFIXES: list[tuple[str, str]] = [
+    ("không thấp hơn", Comparator.GTE),
+    ("không nhỏ hơn", Comparator.GTE),
+    ("không ít hơn", Comparator.GTE),
+    ("không dưới", Comparator.GTE),
+    ("không vượt quá", Comparator.LTE),
+    ("không cao hơn", Comparator.LTE),
+    ("không lớn hơn", Comparator.LTE),
+    ("không quá", Comparator.LTE),
+    ("không trên", Comparator.LTE),
+    ("ít nhất là", Comparator.GTE),
+    ("ít nhất", Comparator.GTE),
+    ("tối thiểu", Comparator.GTE),
+    ("tối đa", Comparator.LTE),
+    ("cao hơn", Comparator.GT),
+    ("lớn hơn", Comparator.GT),
+    ("nhiều hơn", Comparator.GT),
+    ("trên", Comparator.GT),
+    ("hơn", Comparator.GT),
+    ("thấp hơn", Comparator.LT),
+    ("nhỏ hơn", Comparator.LT),
+    ("ít hơn", Comparator.LT),
+    ("dưới", Comparator.LT),
+    ("xấp xỉ", Comparator.APPROX),
+    ("khoảng", Comparator.APPROX),
+    ("gần", Comparator.APPROX),
+]
+# Words that say nothing about the comparison ("đạt 90%", "bằng 100%", "là 2 chuyến/ngày").
+_NEUTRAL = ("đạt", "bằng", "là", "mức")
+_SUFFIXES: list[tuple[str, str]] = [
+    ("trở lên", Comparator.GTE),
+    ("trở xuống", Comparator.LTE),
+]
+_UNIT = re.compile(r"^[^\d]*(?:/\s*\d+\s*[^\d]*)?$")
+_MAX_UNIT_LENGTH = 40
+_NUMBER_AT_START = re.compile(rf"^({NUMBER})(?![\d.,]*\d)\s*")
+_RANGE_JOINER = re.compile(r"^(?:-|đến|tới)\s*", re.IGNORECASE)
+
+
+def _strip_word(text: str, word: str) -> str | None:
+    """Return `text` without the leading `word` (case-insensitive), or None if absent."""
+    if text.lower().startswith(word) and (
+        len(text) == len(word) or not text[len(word)].isalnum()
+    ):
+        return text[len(word) :].lstrip()
+    return None
+
+
+def _take_number(text: str, phrase: str) -> tuple[Decimal, str]:
+    match = re.match(r"^([\d.,]+)\s*", text)
+    if not match:
+        raise TargetPhraseError(phrase, _("no number where one was expected"))
+    raw = match.group(1).rstrip(".,")
+    rest = text[len(raw) :].lstrip()
+    return parse_number(raw), rest
+
+
+def _check_unit(unit: str, phrase: str) -> str:
+    unit = unit.strip()
+    if len(unit) > _MAX_UNIT_LENGTH or not _UNIT.match(unit):
+        raise TargetPhraseError(phrase, _("the text after the number is not a unit: “%s”") % unit)
+    return unit
+
+
+def read_target(phrase: str) -> TargetReading:
+    """Return the comparator, value, upper value and unit of a target printed as `phrase`."""
+    text = " ".join((phrase or "").replace("\u00a0", " ").split())
+    # Documents use en and em dashes for ranges; read them as hyphens.
+    text = text.replace("–", "-").replace("—", "-")
+    if not text:
+        raise TargetPhraseError(phrase, _("the phrase is empty"))
+
+    comparator = None
+    approximate = False
+    lowered = text.lower()
+    for word in _NEUTRAL:
+        rest = _strip_word(lowered, word)
+        if rest is not None:
+            text = text[len(text) - len(rest) :]
+            lowered = text.lower()
+            break
+    for word, found in _PREFIXES:
+        rest = _strip_word(lowered, word)
+        if rest is None:
+            continue
+        text = text[len(text) - len(rest) :]
+        lowered = text.lower()
+        if found == Comparator.APPROX:
+            approximate = True
+            # "khoảng trên 13 tỷ": the bound word decides, "khoảng" only softens it.
+            for word2, found2 in _PREFIXES:
+                rest2 = _strip_word(lowered, word2)
+                if rest2 is not None and found2 != Comparator.APPROX:
+                    text = text[len(text) - len(rest2) :]
+                    lowered = text.lower()
+                    comparator = found2
+                    break
+        else:
+            comparator = found
+        break
+    range_from = _strip_word(lowered, "từ")
+    if range_from is not None:
+        text = text[len(text) - len(range_from) :]
+
+    value, rest = _take_number(text, phrase)
+    upper_value = None
+    first_unit = ""
+
+    for word, found in _SUFFIXES:
+        stripped = _strip_word(rest.lower(), word)
+        if stripped is not None and stripped == "":
+            if comparator is not None:
+                raise TargetPhraseError(phrase, _("two comparisons in one phrase"))
+            return TargetReading(found, value, None, "")
+    # A unit may sit between the number and a suffix or the second number of a range.
+    unit_then_rest = re.match(r"^([^\d]*?)\s*(-|đến|tới|trở lên|trở xuống)\s*(.*)$", rest)
+    if unit_then_rest:
+        first_unit = _check_unit(unit_then_rest.group(1), phrase)
+        joiner = unit_then_rest.group(2)
+        after = unit_then_rest.group(3)
+        if joiner in ("trở lên", "trở xuống"):
+            if after:
+                raise TargetPhraseError(phrase, _("unexpected text after “%s”") % joiner)
+            if comparator is not None:
+                raise TargetPhraseError(phrase, _("two comparisons in one phrase"))
+            found = Comparator.GTE if joiner == "trở lên" else Comparator.LTE
+            return TargetReading(found, value, None, first_unit)
+        if comparator is not None:
+            raise TargetPhraseError(phrase, _("a range cannot also be “above” or “below”"))
+        upper_value, rest = _take_number(after, phrase)
+        unit = _check_unit(rest, phrase)
+        if first_unit and unit and first_unit != unit.split("/")[0].strip() and first_unit != unit:
+            raise TargetPhraseError(phrase, _("the two ends of the range have different units"))
+        if upper_value < value:
+            raise TargetPhraseError(phrase, _("the range's upper end is below its lower end"))
+        return TargetReading(Comparator.RANGE, value, upper_value, unit or first_unit)
+
+    if range_from is not None and comparator is None:
+        raise TargetPhraseError(phrase, _("“từ” needs “trở lên” or a second number"))
+    unit = _check_unit(rest, phrase)
+    if comparator is None:
+        comparator = Comparator.APPROX if approximate else Comparator.EQ
+    return TargetReading(comparator, value, None, unit)

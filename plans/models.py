@@ -1,0 +1,526 @@
+"""Provinces, agencies, plans and what a plan is made of: sections, projects, duties."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from plans.fields import FoldedField
+
+# Plans in the seeds span 2011-2025 with horizons to 2030; the bounds only catch typos.
+MIN_YEAR = 1990
+MAX_YEAR = 2100
+year_validators = [MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)]
+
+
+def year_in_range(field: str) -> Q:
+    """Return the check that `field` is empty or a year in the accepted range."""
+    return Q(**{f"{field}__isnull": True}) | Q(
+        **{f"{field}__gte": MIN_YEAR, f"{field}__lte": MAX_YEAR}
+    )
+
+
+class CodeManager(models.Manager):
+    """Look rows up by their `code`, the natural key used in fixtures."""
+
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+class Province(models.Model):
+    code = models.CharField(_("official code"), max_length=8, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    successor = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="predecessors",
+    )
+    merged_on = models.DateField(_("merged on"), null=True, blank=True)
+    name_folded = FoldedField(sources=("name",))
+
+    objects = CodeManager()
+
+    class Meta:
+        verbose_name = _("province")
+        verbose_name_plural = _("provinces")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(successor=F("pk")), name="province_not_own_successor"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.code,)
+
+    def clean(self):
+        if self.merged_on and not self.successor_id:
+            raise ValidationError({"merged_on": _("A merge date needs the province merged into.")})
+        if self.successor_id and self.successor_id == self.pk:
+            raise ValidationError({"successor": _("A province cannot be merged into itself.")})
+
+
+class Agency(models.Model):
+    class Kind(models.TextChoices):
+        DEPARTMENT = "department", _("Provincial department (Sở)")
+        PEOPLES_COMMITTEE = "peoples_committee", _("People's Committee (UBND)")
+        DISTRICT = "district", _("District People's Committee (UBND huyện)")
+        ENTERPRISE = "enterprise", _("Enterprise")
+        CENTRAL = "central", _("Central body")
+        MEDIA = "media", _("Newspaper / broadcaster")
+        OTHER = "other", _("Other")
+
+    code = models.SlugField(_("code"), max_length=100, unique=True)
+    name = models.CharField(_("name"), max_length=300)
+    short_name = models.CharField(_("short name"), max_length=100, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    province = models.ForeignKey(
+        Province,
+        verbose_name=_("province"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="agencies",
+        help_text=_("Empty for central bodies."),
+    )
+    successor = models.ForeignKey(
+        "self",
+        verbose_name=_("succeeded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="predecessors",
+    )
+    succeeded_on = models.DateField(_("succeeded on"), null=True, blank=True)
+    name_folded = FoldedField(sources=("name", "short_name"))
+
+    objects = CodeManager()
+
+    class Meta:
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+        ordering = ["province__name", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(successor=F("pk")), name="agency_not_own_successor"
+            ),
+        ]
+
+    def __str__(self):
+        return self.short_name or self.name
+
+    def natural_key(self):
+        return (self.code,)
+
+    natural_key.dependencies = ["plans.province"]
+
+
+class Sector(models.Model):
+    """A field of ICT shared across plans (postal, telecom, IT applications, …)."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent sector"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    objects = CodeManager()
+
+    class Meta:
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+        ordering = ["position", "code"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class PlanQuerySet(models.QuerySet):
+    def with_province(self):
+        """Return plans with their province and its successor fetched in the same query."""
+        return self.select_related("province", "province__successor", "issuing_body")
+
+
+class PlanManager(models.Manager.from_queryset(PlanQuerySet)):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Plan(models.Model):
+    class Kind(models.TextChoices):
+        MASTER_PLAN = "master_plan", _("Master plan (quy hoạch)")
+        PLAN_ADJUSTMENT = "plan_adjustment", _("Master plan adjustment (điều chỉnh quy hoạch)")
+        ACTION_PLAN = "action_plan", _("Action plan (kế hoạch)")
+        DECISION = "decision", _("Decision (quyết định)")
+
+    class Status(models.TextChoices):
+        IN_FORCE = "in_force", _("In force")
+        ENDED = "ended", _("Ended")
+        SUPERSEDED = "superseded", _("Superseded")
+
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    province = models.ForeignKey(
+        Province, verbose_name=_("province"), on_delete=models.PROTECT, related_name="plans"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    document_number = models.CharField(
+        _("document number"),
+        max_length=100,
+        blank=True,
+        help_text=_("As printed, e.g. 1005/QĐ-UBND. Empty when the document prints none."),
+    )
+    title = models.CharField(_("title"), max_length=500)
+    # Issue dates are sometimes partial ("10/2023") or missing, so each part is optional.
+    issued_year = models.PositiveSmallIntegerField(
+        _("issue year"), null=True, blank=True, validators=year_validators
+    )
+    issued_month = models.PositiveSmallIntegerField(
+        _("issue month"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+    )
+    issued_day = models.PositiveSmallIntegerField(
+        _("issue day"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(31)],
+    )
+    issuing_body = models.ForeignKey(
+        Agency,
+        verbose_name=_("issuing body"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="issued_plans",
+    )
+    signer = models.CharField(_("signer"), max_length=200, blank=True)
+    first_year = models.PositiveSmallIntegerField(_("first year"), validators=year_validators)
+    last_year = models.PositiveSmallIntegerField(_("last year"), validators=year_validators)
+    horizon_year = models.PositiveSmallIntegerField(
+        _("horizon year"),
+        null=True,
+        blank=True,
+        validators=year_validators,
+        help_text=_("The 'định hướng' year beyond the plan period, if any."),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.IN_FORCE
+    )
+    superseded_by = models.ForeignKey(
+        "self",
+        verbose_name=_("superseded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="supersedes",
+    )
+    based_on = models.TextField(
+        _("based on"), blank=True, help_text=_("Documents it implements or follows.")
+    )
+    source_file = models.CharField(
+        _("source file"),
+        max_length=200,
+        blank=True,
+        help_text=_("File under fixtures/sources/ holding the document's full text."),
+    )
+    source_text = models.TextField(_("source text"), blank=True)
+    title_folded = FoldedField(sources=("document_number", "title"))
+
+    objects = PlanManager()
+
+    class Meta:
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+        ordering = ["province__name", "first_year", "slug"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(last_year__gte=F("first_year")), name="plan_last_year_after_first"
+            ),
+            models.CheckConstraint(
+                condition=Q(horizon_year__isnull=True) | Q(horizon_year__gte=F("last_year")),
+                name="plan_horizon_after_last_year",
+            ),
+            models.CheckConstraint(
+                condition=year_in_range("first_year")
+                & year_in_range("last_year")
+                & year_in_range("horizon_year")
+                & year_in_range("issued_year"),
+                name="plan_years_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(issued_month__isnull=True)
+                | Q(issued_month__gte=1, issued_month__lte=12),
+                name="plan_issued_month_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(issued_day__isnull=True) | Q(issued_day__gte=1, issued_day__lte=31),
+                name="plan_issued_day_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="superseded") | Q(superseded_by__isnull=False),
+                name="plan_superseded_names_successor",
+            ),
+            # Printed numbers are unique within a province; blank numbers are not compared.
+            models.UniqueConstraint(
+                fields=["province", "document_number"],
+                condition=~Q(document_number=""),
+                name="plan_unique_number_per_province",
+            ),
+        ]
+
+    def __str__(self):
+        if self.document_number:
+            return f"{self.document_number} — {self.title}"
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("admin:plans_plan_change", args=[self.pk])
+
+    def natural_key(self):
+        return (self.slug,)
+
+    natural_key.dependencies = ["plans.province", "plans.agency"]
+
+    @property
+    def issued_display(self) -> str:
+        """Return the issue date as printed, day first, with missing parts left out."""
+        parts = [self.issued_day, self.issued_month, self.issued_year]
+        if self.issued_year is None:
+            return ""
+        return "/".join(f"{part:02d}" if part < 100 else str(part) for part in parts if part)
+
+    def clean(self):
+        errors = {}
+        if self.first_year and self.last_year and self.last_year < self.first_year:
+            errors["last_year"] = _("The last year cannot come before the first year.")
+        if self.horizon_year and self.last_year and self.horizon_year < self.last_year:
+            errors["horizon_year"] = _("The horizon year cannot come before the last year.")
+        if self.issued_day and not self.issued_month:
+            errors["issued_month"] = _("A day needs a month.")
+        if (self.issued_day or self.issued_month) and not self.issued_year:
+            errors["issued_year"] = _("A day or month needs a year.")
+        if self.issued_year and self.issued_month and self.issued_day:
+            try:
+                datetime.date(self.issued_year, self.issued_month, self.issued_day)
+            except ValueError:
+                errors["issued_day"] = _("This day does not exist in that month.")
+        if self.status == self.Status.SUPERSEDED and not self.superseded_by_id:
+            errors["superseded_by"] = _("A superseded plan must name the plan replacing it.")
+        if errors:
+            raise ValidationError(errors)
+
+    def covers_year(self, year: int) -> bool:
+        """Return whether `year` lies in the plan period or up to its horizon."""
+        return self.first_year <= year <= (self.horizon_year or self.last_year)
+
+
+class PlanChildManager(models.Manager):
+    """Look a plan's rows up by plan slug and their code within the plan."""
+
+    def get_by_natural_key(self, plan_slug, code):
+        return self.get(plan__slug=plan_slug, code=code)
+
+
+class Section(models.Model):
+    """A part of a plan in the document's own numbering (Phần 1 › III › 2.2)."""
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="sections"
+    )
+    code = models.CharField(
+        _("code"), max_length=50, help_text=_("Unique within the plan, e.g. P1.III.2.2.")
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent section"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="children",
+    )
+    number = models.CharField(_("number as printed"), max_length=50, blank=True)
+    title = models.CharField(_("title"), max_length=500)
+    sector = models.ForeignKey(
+        Sector,
+        verbose_name=_("sector"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sections",
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    objects = PlanChildManager()
+
+    class Meta:
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        ordering = ["plan", "position", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "code"], name="section_unique_code_per_plan"),
+            models.CheckConstraint(
+                condition=~Q(parent=F("pk")), name="section_not_own_parent"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.title}".strip()
+
+    def natural_key(self):
+        return (self.plan.slug, self.code)
+
+    natural_key.dependencies = ["plans.plan", "plans.sector"]
+
+    def clean(self):
+        if self.parent_id and self.parent.plan_id != self.plan_id:
+            raise ValidationError({"parent": _("The parent section belongs to another plan.")})
+
+
+class Project(models.Model):
+    """A task (nhiệm vụ) or project (dự án) of a plan; tasks group projects."""
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="projects"
+    )
+    code = models.CharField(_("code"), max_length=50)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent task"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="children",
+    )
+    section = models.ForeignKey(
+        Section,
+        verbose_name=_("section"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="projects",
+    )
+    number = models.CharField(_("number as printed"), max_length=50, blank=True)
+    name = models.TextField(_("name as printed"))
+    lead_agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("lead agency"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="led_projects",
+    )
+    lead_agency_printed = models.CharField(
+        _("lead agency as printed"), max_length=300, blank=True
+    )
+    content = models.TextField(_("content"), blank=True)
+    first_year = models.PositiveSmallIntegerField(
+        _("first year"), null=True, blank=True, validators=year_validators
+    )
+    last_year = models.PositiveSmallIntegerField(
+        _("last year"), null=True, blank=True, validators=year_validators
+    )
+    period_printed = models.CharField(_("period as printed"), max_length=100, blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    name_folded = FoldedField(sources=("number", "name"))
+
+    objects = PlanChildManager()
+
+    class Meta:
+        verbose_name = _("project / task")
+        verbose_name_plural = _("projects / tasks")
+        ordering = ["plan", "position", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "code"], name="project_unique_code_per_plan"),
+            models.CheckConstraint(
+                condition=Q(first_year__isnull=True)
+                | Q(last_year__isnull=True)
+                | Q(last_year__gte=F("first_year")),
+                name="project_last_year_after_first",
+            ),
+            models.CheckConstraint(
+                condition=year_in_range("first_year") & year_in_range("last_year"),
+                name="project_years_in_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.name}" if self.number else self.name
+
+    def natural_key(self):
+        return (self.plan.slug, self.code)
+
+    natural_key.dependencies = ["plans.plan", "plans.agency", "plans.section"]
+
+    def clean(self):
+        if self.first_year and self.last_year and self.last_year < self.first_year:
+            raise ValidationError({"last_year": _("The last year cannot come before the first.")})
+        if self.parent_id and self.parent.plan_id != self.plan_id:
+            raise ValidationError({"parent": _("The parent task belongs to another plan.")})
+
+
+class Responsibility(models.Model):
+    """A duty the plan assigns to an agency (tổ chức thực hiện)."""
+
+    class Role(models.TextChoices):
+        LEAD = "lead", _("Lead (chủ trì)")
+        SUPPORT = "support", _("Support (phối hợp)")
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="responsibilities"
+    )
+    code = models.CharField(_("code"), max_length=50)
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="responsibilities"
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.LEAD)
+    section = models.ForeignKey(
+        Section,
+        verbose_name=_("section"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="responsibilities",
+    )
+    duties = models.TextField(_("duties as printed"))
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    objects = PlanChildManager()
+
+    class Meta:
+        verbose_name = _("responsibility")
+        verbose_name_plural = _("responsibilities")
+        ordering = ["plan", "position", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "code"], name="responsibility_unique_code_per_plan"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.agency} ({self.get_role_display()})"
+
+    def natural_key(self):
+        return (self.plan.slug, self.code)
+
+    natural_key.dependencies = ["plans.plan", "plans.agency", "plans.section"]

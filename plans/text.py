@@ -1,0 +1,24 @@
+"""Text helpers shared by every app: accent folding for search."""
+
+import unicodedata
+
+
+def fold(text: str | None) -> str:
+    """Return `text` without Vietnamese diacritics, lowercased, for accent-blind search.
+
+    "Đắk Lắk" -> "dak lak", "HẬU Giang" -> "hau giang". SQLite's case-insensitive matching is
+    ASCII-only and PostgreSQL's unaccent does not exist on SQLite, so both databases search a
+    column folded by this one function.
+    """
+    if not text:
+        return ""
+    # đ/Đ is a separate letter, not d with a combining mark, so NFD leaves it alone.
+    text = text.replace("đ", "d").replace("Đ", "D")
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(stripped.lower().split())
+
+
+def normalise_space(text: str) -> str:
+    """Return `text` with every run of white space folded to one space."""
+    return " ".join(text.split())
