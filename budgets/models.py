@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from plans.fields import FoldedField
 from plans.models import (
     CodeManager,
     Plan,
@@ -63,9 +64,7 @@ class BudgetLineQuerySet(models.QuerySet):
     def with_amounts(self):
         """Return lines with their allocations and disbursements prefetched, sources included."""
         return self.select_related("section", "sector", "project").prefetch_related(
-            models.Prefetch(
-                "allocations", queryset=Allocation.objects.select_related("source")
-            ),
+            models.Prefetch("allocations", queryset=Allocation.objects.select_related("source")),
             models.Prefetch(
                 "disbursements", queryset=Disbursement.objects.select_related("source")
             ),
@@ -119,6 +118,7 @@ class BudgetLine(models.Model):
         default=PrintedUnit.MILLION,
     )
     position = models.PositiveIntegerField(_("position"), default=0)
+    name_folded = FoldedField(sources=("code", "name"))
 
     objects = BudgetLineManager()
 
@@ -127,7 +127,9 @@ class BudgetLine(models.Model):
         verbose_name_plural = _("budget lines")
         ordering = ["plan", "position", "code"]
         constraints = [
-            models.UniqueConstraint(fields=["plan", "code"], name="budgetline_unique_code_per_plan"),
+            models.UniqueConstraint(
+                fields=["plan", "code"], name="budgetline_unique_code_per_plan"
+            ),
         ]
 
     def __str__(self):
@@ -160,7 +162,10 @@ class Allocation(models.Model):
     """Planned money (kế hoạch vốn) for a line, a year or span of years, and a source."""
 
     line = models.ForeignKey(
-        BudgetLine, verbose_name=_("budget line"), on_delete=models.CASCADE, related_name="allocations"
+        BudgetLine,
+        verbose_name=_("budget line"),
+        on_delete=models.CASCADE,
+        related_name="allocations",
     )
     year_from = models.PositiveSmallIntegerField(_("from year"), validators=year_validators)
     year_to = models.PositiveSmallIntegerField(_("to year"), validators=year_validators)
@@ -185,7 +190,9 @@ class Allocation(models.Model):
             models.UniqueConstraint(
                 fields=["line", "year_from", "year_to", "source"], name="allocation_unique_cell"
             ),
-            models.CheckConstraint(condition=Q(amount__gte=0), name="allocation_amount_not_negative"),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0), name="allocation_amount_not_negative"
+            ),
             models.CheckConstraint(
                 condition=Q(year_to__gte=F("year_from")), name="allocation_span_ordered"
             ),
@@ -266,11 +273,15 @@ class Disbursement(models.Model):
         verbose_name_plural = _("disbursements")
         ordering = ["line", "year", "source__position"]
         constraints = [
-            models.UniqueConstraint(fields=["line", "year", "source"], name="disbursement_unique_cell"),
+            models.UniqueConstraint(
+                fields=["line", "year", "source"], name="disbursement_unique_cell"
+            ),
             models.CheckConstraint(
                 condition=Q(amount__gte=0), name="disbursement_amount_not_negative"
             ),
-            models.CheckConstraint(condition=year_in_range("year"), name="disbursement_year_in_range"),
+            models.CheckConstraint(
+                condition=year_in_range("year"), name="disbursement_year_in_range"
+            ),
         ]
 
     def __str__(self):
@@ -330,8 +341,12 @@ class StatedTotal(models.Model):
         verbose_name_plural = _("stated totals")
         ordering = ["plan", "code"]
         constraints = [
-            models.UniqueConstraint(fields=["plan", "code"], name="statedtotal_unique_code_per_plan"),
-            models.CheckConstraint(condition=Q(amount__gte=0), name="statedtotal_amount_not_negative"),
+            models.UniqueConstraint(
+                fields=["plan", "code"], name="statedtotal_unique_code_per_plan"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0), name="statedtotal_amount_not_negative"
+            ),
         ]
 
     def __str__(self):

@@ -7,7 +7,14 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from plans.fields import FoldedField
-from plans.models import CodeManager, Plan, PlanChildManager, Section, year_in_range, year_validators
+from plans.models import (
+    CodeManager,
+    Plan,
+    PlanChildManager,
+    Section,
+    year_in_range,
+    year_validators,
+)
 
 # Figures range from 0,85 to 1.093.410 (triệu đồng); four decimals keep every printed digit.
 FIGURE_DIGITS = 20
@@ -254,9 +261,7 @@ class Actual(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("year"), validators=year_validators)
     value = figure_field(_("value"), null=True, blank=True)
-    progress = models.CharField(
-        _("progress"), max_length=20, choices=Progress.choices, blank=True
-    )
+    progress = models.CharField(_("progress"), max_length=20, choices=Progress.choices, blank=True)
     note = models.TextField(_("note"), blank=True)
     evidence = models.TextField(_("evidence"), blank=True, help_text=_("Text or a link."))
     status = models.CharField(

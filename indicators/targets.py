@@ -108,9 +108,7 @@ _RANGE_JOINER = re.compile(r"^(?:-|đến|tới)\s*", re.IGNORECASE)
 
 def _strip_word(text: str, word: str) -> str | None:
     """Return `text` without the leading `word` (case-insensitive), or None if absent."""
-    if text.lower().startswith(word) and (
-        len(text) == len(word) or not text[len(word)].isalnum()
-    ):
+    if text.lower().startswith(word) and (len(text) == len(word) or not text[len(word)].isalnum()):
         return text[len(word) :].lstrip()
     return None
 
@@ -121,7 +119,10 @@ def _take_number(text: str, phrase: str) -> tuple[Decimal, str]:
         raise TargetPhraseError(phrase, _("no number where one was expected"))
     raw = match.group(1).rstrip(".,")
     rest = text[len(raw) :].lstrip()
-    return parse_number(raw), rest
+    try:
+        return parse_number(raw), rest
+    except TargetPhraseError as exc:
+        raise TargetPhraseError(phrase, exc.reason) from exc
 
 
 def _check_unit(unit: str, phrase: str) -> str:

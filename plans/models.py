@@ -140,6 +140,7 @@ class Sector(models.Model):
         related_name="children",
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    name_folded = FoldedField(sources=("name",))
 
     objects = CodeManager()
 
@@ -370,6 +371,7 @@ class Section(models.Model):
         related_name="sections",
     )
     position = models.PositiveIntegerField(_("position"), default=0)
+    title_folded = FoldedField(sources=("number", "title"))
 
     objects = PlanChildManager()
 
@@ -379,9 +381,7 @@ class Section(models.Model):
         ordering = ["plan", "position", "code"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "code"], name="section_unique_code_per_plan"),
-            models.CheckConstraint(
-                condition=~Q(parent=F("pk")), name="section_not_own_parent"
-            ),
+            models.CheckConstraint(condition=~Q(parent=F("pk")), name="section_not_own_parent"),
         ]
 
     def __str__(self):
@@ -430,9 +430,7 @@ class Project(models.Model):
         on_delete=models.PROTECT,
         related_name="led_projects",
     )
-    lead_agency_printed = models.CharField(
-        _("lead agency as printed"), max_length=300, blank=True
-    )
+    lead_agency_printed = models.CharField(_("lead agency as printed"), max_length=300, blank=True)
     content = models.TextField(_("content"), blank=True)
     first_year = models.PositiveSmallIntegerField(
         _("first year"), null=True, blank=True, validators=year_validators

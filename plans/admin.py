@@ -1,0 +1,145 @@
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from indicators.models import Indicator
+from plans.admin_mixins import FoldedSearchMixin
+from plans.models import Agency, Plan, Project, Province, Responsibility, Section, Sector
+
+
+@admin.register(Province)
+class ProvinceAdmin(FoldedSearchMixin, admin.ModelAdmin):
+    list_display = ["name", "code", "successor", "merged_on"]
+    list_select_related = ["successor"]
+    search_fields = ["name_folded", "code"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["successor"]
+
+
+@admin.register(Agency)
+class AgencyAdmin(FoldedSearchMixin, admin.ModelAdmin):
+    list_display = ["name", "short_name", "kind", "province", "successor"]
+    list_select_related = ["province", "successor"]
+    list_filter = ["kind", ("province", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["name_folded", "code"]
+    autocomplete_fields = ["province", "successor"]
+
+
+@admin.register(Sector)
+class SectorAdmin(FoldedSearchMixin, admin.ModelAdmin):
+    list_display = ["name", "code", "parent", "position"]
+    list_select_related = ["parent"]
+    search_fields = ["name_folded", "code"]
+    ordering = ["position"]
+
+
+class SectionInline(admin.TabularInline):
+    model = Section
+    fields = ["position", "code", "number", "title", "parent", "sector"]
+    extra = 0
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("parent", "sector")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Offer only this plan's sections as parents, not every plan's.
+        if db_field.name == "parent":
+            plan_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = Section.objects.filter(plan_id=plan_id or 0)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class IndicatorInline(admin.TabularInline):
+    model = Indicator
+    fields = ["position", "code", "name", "scope", "unit", "kind", "direction", "aggregation"]
+    extra = 0
+    show_change_link = True
+
+
+class ResponsibilityInline(admin.TabularInline):
+    model = Responsibility
+    fields = ["position", "code", "agency", "role", "duties"]
+    extra = 0
+    autocomplete_fields = ["agency"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("agency")
+
+
+@admin.register(Plan)
+class PlanAdmin(FoldedSearchMixin, admin.ModelAdmin):
+    list_display = [
+        "title",
+        "document_number",
+        "province",
+        "kind",
+        "first_year",
+        "last_year",
+        "horizon_year",
+        "status",
+        "indicator_count",
+    ]
+    list_select_related = ["province"]
+    list_filter = ["status", "kind", ("province", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["title_folded", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["province", "issuing_body", "superseded_by"]
+    inlines = [SectionInline, IndicatorInline, ResponsibilityInline]
+    readonly_fields = ["source_text"]
+    fieldsets = [
+        (
+            None,
+            {"fields": ["province", "kind", "document_number", "title", "slug", "status"]},
+        ),
+        (
+            _("Issue"),
+            {"fields": ["issued_day", "issued_month", "issued_year", "issuing_body", "signer"]},
+        ),
+        (_("Period"), {"fields": ["first_year", "last_year", "horizon_year", "superseded_by"]}),
+        (_("Source"), {"fields": ["based_on", "source_file", "source_text"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(indicator_total=Count("indicators"))
+
+    @admin.display(description=_("indicators"), ordering="indicator_total")
+    def indicator_count(self, plan):
+        return plan.indicator_total
+
+
+@admin.register(Section)
+class SectionAdmin(FoldedSearchMixin, admin.ModelAdmin):
+    list_display = ["__str__", "code", "plan", "sector", "position"]
+    list_select_related = ["plan", "sector"]
+    list_filter = [("plan__province", admin.RelatedOnlyFieldListFilter), "plan", "sector"]
+    search_fields = ["title_folded", "code"]
+    autocomplete_fields = ["plan", "parent"]
+
+
+@admin.register(Project)
+class ProjectAdmin(FoldedSearchMixin, admin.ModelAdmin):
+    list_display = ["__str__", "plan", "parent", "lead_agency", "first_year", "last_year"]
+    list_select_related = ["plan", "parent", "lead_agency"]
+    list_filter = [("plan__province", admin.RelatedOnlyFieldListFilter), "plan"]
+    search_fields = ["name_folded", "code"]
+    autocomplete_fields = ["plan", "parent", "lead_agency", "section"]
+
+
+@admin.register(Responsibility)
+class ResponsibilityAdmin(FoldedSearchMixin, admin.ModelAdmin):
+    list_display = ["agency", "role", "plan", "short_duties"]
+    list_select_related = ["agency", "plan"]
+    list_filter = [
+        ("plan__province", admin.RelatedOnlyFieldListFilter),
+        "plan",
+        "role",
+        "section__sector",
+    ]
+    search_fields = ["agency__name_folded", "code"]
+    autocomplete_fields = ["plan", "agency", "section"]
+
+    @admin.display(description=_("duties as printed"))
+    def short_duties(self, responsibility):
+        text = responsibility.duties
+        return text if len(text) <= 120 else f"{text[:117]}…"

@@ -1,0 +1,259 @@
+"""Reads that span rows: each returns plain data for a page or an API document."""
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import Prefetch
+
+from budgets.models import Allocation, BudgetLine, Disbursement, StatedTotal
+from indicators.models import Actual, Indicator, Target
+from plans.models import Plan, Project, Responsibility, Section
+
+
+def json_number(value: Decimal | None) -> int | float | None:
+    """Return a Decimal as a JSON number: an integer when whole, else the shortest float."""
+    if value is None:
+        return None
+    if value == value.to_integral_value():
+        return int(value)
+    return float(value)
+
+
+def plan_list() -> list[dict]:
+    """Return every plan's summary, one query."""
+    return [
+        {
+            "slug": plan.slug,
+            "province": {"code": plan.province.code, "name": plan.province.name},
+            "kind": plan.kind,
+            "document_number": plan.document_number,
+            "title": plan.title,
+            "first_year": plan.first_year,
+            "last_year": plan.last_year,
+            "horizon_year": plan.horizon_year,
+            "status": plan.status,
+        }
+        for plan in Plan.objects.select_related("province").order_by("province__name", "slug")
+    ]
+
+
+def plan_with_everything(slug: str) -> Plan:
+    """Return the plan and every row of its whole document, in a fixed number of queries."""
+    return (
+        Plan.objects.select_related(
+            "province", "province__successor", "issuing_body", "superseded_by"
+        )
+        .prefetch_related(
+            Prefetch("sections", queryset=Section.objects.select_related("parent", "sector")),
+            Prefetch(
+                "indicators",
+                queryset=Indicator.objects.select_related("section", "concept").prefetch_related(
+                    Prefetch("targets", queryset=Target.objects.order_by("year")),
+                    Prefetch("actuals", queryset=Actual.objects.order_by("year")),
+                ),
+            ),
+            Prefetch(
+                "budget_lines",
+                queryset=BudgetLine.objects.select_related(
+                    "section", "sector", "project"
+                ).prefetch_related(
+                    Prefetch("allocations", queryset=Allocation.objects.select_related("source")),
+                    Prefetch(
+                        "disbursements", queryset=Disbursement.objects.select_related("source")
+                    ),
+                ),
+            ),
+            Prefetch(
+                "projects",
+                queryset=Project.objects.select_related("parent", "lead_agency", "section"),
+            ),
+            Prefetch(
+                "responsibilities",
+                queryset=Responsibility.objects.select_related("agency", "section"),
+            ),
+            Prefetch(
+                "stated_totals", queryset=StatedTotal.objects.select_related("source", "section")
+            ),
+        )
+        .get(slug=slug)
+    )
+
+
+def _code(obj) -> str | None:
+    return obj.code if obj is not None else None
+
+
+def plan_document(plan: Plan) -> dict:
+    """Return the whole plan as plain data (see docs/api.md); `plan` from plan_with_everything."""
+    lines = list(plan.budget_lines.all())
+    project_budget: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    for line in lines:
+        if line.project_id:
+            for allocation in line.allocations.all():
+                project_budget[line.project_id][allocation.source.code] += allocation.amount
+    return {
+        "slug": plan.slug,
+        "province": {
+            "code": plan.province.code,
+            "name": plan.province.name,
+            "successor": (
+                {"code": plan.province.successor.code, "name": plan.province.successor.name}
+                if plan.province.successor
+                else None
+            ),
+            "merged_on": plan.province.merged_on.isoformat() if plan.province.merged_on else None,
+        },
+        "kind": plan.kind,
+        "document_number": plan.document_number,
+        "title": plan.title,
+        "issued": {
+            "year": plan.issued_year,
+            "month": plan.issued_month,
+            "day": plan.issued_day,
+            "display": plan.issued_display,
+        },
+        "issuing_body": (
+            {"code": plan.issuing_body.code, "name": plan.issuing_body.name}
+            if plan.issuing_body
+            else None
+        ),
+        "signer": plan.signer,
+        "first_year": plan.first_year,
+        "last_year": plan.last_year,
+        "horizon_year": plan.horizon_year,
+        "status": plan.status,
+        "superseded_by": plan.superseded_by.slug if plan.superseded_by else None,
+        "based_on": plan.based_on,
+        "source_file": plan.source_file,
+        "sections": [
+            {
+                "code": section.code,
+                "parent": _code(section.parent),
+                "number": section.number,
+                "title": section.title,
+                "sector": _code(section.sector),
+            }
+            for section in plan.sections.all()
+        ],
+        "indicators": [
+            {
+                "code": indicator.code,
+                "section": _code(indicator.section),
+                "name": indicator.name,
+                "scope": indicator.scope,
+                "unit": indicator.unit,
+                "kind": indicator.kind,
+                "direction": indicator.direction,
+                "aggregation": indicator.aggregation,
+                "baseline": (
+                    {
+                        "value": json_number(indicator.baseline_value),
+                        "year": indicator.baseline_year,
+                    }
+                    if indicator.baseline_year is not None
+                    else None
+                ),
+                "due_year": indicator.due_year,
+                "concept": _code(indicator.concept),
+                "targets": [
+                    {
+                        "year": target.year,
+                        "comparator": target.comparator,
+                        "value": json_number(target.value),
+                        "upper_value": json_number(target.upper_value),
+                        "unit": target.unit,
+                        "phrase": target.phrase,
+                    }
+                    for target in indicator.targets.all()
+                ],
+                "actuals": [
+                    {
+                        "year": actual.year,
+                        "value": json_number(actual.value),
+                        "progress": actual.progress,
+                        "status": actual.status,
+                    }
+                    for actual in indicator.actuals.all()
+                ],
+            }
+            for indicator in plan.indicators.all()
+        ],
+        "budget_lines": [
+            {
+                "code": line.code,
+                "name": line.name,
+                "section": _code(line.section),
+                "sector": _code(line.sector),
+                "project": _code(line.project),
+                "printed_unit": line.printed_unit,
+                "allocations": [
+                    {
+                        "year_from": allocation.year_from,
+                        "year_to": allocation.year_to,
+                        "source": allocation.source.code,
+                        "amount": json_number(allocation.amount),
+                        "amount_printed": allocation.amount_printed,
+                    }
+                    for allocation in line.allocations.all()
+                ],
+                "disbursements": [
+                    {
+                        "year": disbursement.year,
+                        "source": disbursement.source.code,
+                        "amount": json_number(disbursement.amount),
+                        "status": disbursement.status,
+                    }
+                    for disbursement in line.disbursements.all()
+                ],
+            }
+            for line in lines
+        ],
+        "stated_totals": [
+            {
+                "code": stated.code,
+                "label": stated.label,
+                "year_from": stated.year_from,
+                "year_to": stated.year_to,
+                "source": _code(stated.source),
+                "amount": json_number(stated.amount),
+                "phrase": stated.phrase,
+            }
+            for stated in plan.stated_totals.all()
+        ],
+        "projects": [
+            {
+                "code": project.code,
+                "parent": _code(project.parent),
+                "number": project.number,
+                "name": project.name,
+                "lead_agency": (
+                    {"code": project.lead_agency.code, "name": project.lead_agency.name}
+                    if project.lead_agency
+                    else None
+                ),
+                "lead_agency_printed": project.lead_agency_printed,
+                "content": project.content,
+                "first_year": project.first_year,
+                "last_year": project.last_year,
+                "period_printed": project.period_printed,
+                "budget": {
+                    source: json_number(amount)
+                    for source, amount in project_budget.get(project.pk, {}).items()
+                },
+            }
+            for project in plan.projects.all()
+        ],
+        "responsibilities": [
+            {
+                "code": responsibility.code,
+                "agency": {
+                    "code": responsibility.agency.code,
+                    "name": responsibility.agency.name,
+                },
+                "role": responsibility.role,
+                "section": _code(responsibility.section),
+                "duties": responsibility.duties,
+            }
+            for responsibility in plan.responsibilities.all()
+        ],
+    }

@@ -1,0 +1,243 @@
+"""Table-driven tests of the achievement rules in indicators/achievement.py."""
+
+from decimal import Decimal
+
+import pytest
+
+from indicators.achievement import (
+    Status,
+    TargetFacts,
+    assess,
+    figure_for_year,
+    meets_target,
+    percent_of_target,
+    progress_from_baseline,
+    year_status,
+)
+from indicators.models import Comparator, Direction, Indicator
+
+D = Decimal
+HIGHER, LOWER, KEEP = Direction.HIGHER_IS_BETTER, Direction.LOWER_IS_BETTER, Direction.KEEP_LEVEL
+LEVEL = Indicator.Aggregation.LEVEL
+INCREMENT = Indicator.Aggregation.INCREMENT
+RATE = Indicator.Aggregation.YEARLY_RATE
+
+
+def target(comparator, value, upper=None, year=2015):
+    return TargetFacts(year, comparator, D(value), D(upper) if upper is not None else None)
+
+
+@pytest.mark.parametrize(
+    ("comparator", "value", "upper", "direction", "figure", "achieved"),
+    [
+        (Comparator.GT, "90", None, HIGHER, "90.1", True),
+        (Comparator.GT, "90", None, HIGHER, "90", False),
+        (Comparator.GTE, "30", None, HIGHER, "30", True),
+        (Comparator.GTE, "30", None, HIGHER, "29.9", False),
+        (Comparator.LT, "1.4", None, LOWER, "1.39", True),
+        (Comparator.LT, "1.4", None, LOWER, "1.4", False),
+        (Comparator.LTE, "5", None, LOWER, "5", True),
+        (Comparator.LTE, "5", None, LOWER, "5.1", False),
+        (Comparator.RANGE, "5", "10", HIGHER, "5", True),
+        (Comparator.RANGE, "5", "10", HIGHER, "10", True),
+        (Comparator.RANGE, "5", "10", HIGHER, "4.9", False),
+        (Comparator.RANGE, "5", "10", HIGHER, "10.1", False),
+        (Comparator.EQ, "100", None, HIGHER, "100", True),
+        (Comparator.EQ, "100", None, HIGHER, "99", False),
+        (Comparator.EQ, "2", None, LOWER, "1.5", True),
+        (Comparator.EQ, "2", None, LOWER, "2.5", False),
+        (Comparator.EQ, "2", None, KEEP, "2", True),
+        (Comparator.EQ, "2", None, KEEP, "3", True),
+        (Comparator.EQ, "2", None, KEEP, "1.9", False),
+        (Comparator.APPROX, "40", None, HIGHER, "38", True),
+        (Comparator.APPROX, "40", None, HIGHER, "50", True),
+        (Comparator.APPROX, "40", None, HIGHER, "37.9", False),
+        (Comparator.APPROX, "40", None, LOWER, "42", True),
+        (Comparator.APPROX, "40", None, LOWER, "30", True),
+        (Comparator.APPROX, "40", None, LOWER, "42.1", False),
+    ],
+)
+def test_meets_target_honours_comparator_and_direction(
+    comparator, value, upper, direction, figure, achieved
+):
+    assert meets_target(target(comparator, value, upper), direction, D(figure)) is achieved
+
+
+@pytest.mark.parametrize(
+    ("comparator", "value", "upper", "direction", "figure", "percent"),
+    [
+        (Comparator.GTE, "80", None, HIGHER, "60", "75.00"),
+        (Comparator.GT, "90", None, HIGHER, "99", "110.00"),
+        (Comparator.EQ, "2", None, KEEP, "1", "50.00"),
+        (Comparator.LT, "1.4", None, LOWER, "2.8", "50.00"),
+        (Comparator.LTE, "6340", None, LOWER, "6340", "100.00"),
+        (Comparator.RANGE, "5", "10", HIGHER, "4", "80.00"),
+        (Comparator.RANGE, "2", "4", LOWER, "8", "50.00"),
+    ],
+)
+def test_percent_of_target(comparator, value, upper, direction, figure, percent):
+    assert percent_of_target(target(comparator, value, upper), direction, D(figure)) == D(percent)
+
+
+def test_lower_is_better_divides_target_by_actual():
+    assert percent_of_target(target(Comparator.LT, "2"), LOWER, D("4")) == D("50.00")
+
+
+def test_percent_is_none_when_it_would_divide_by_zero():
+    assert percent_of_target(target(Comparator.GTE, "0"), HIGHER, D("5")) is None
+    assert percent_of_target(target(Comparator.LT, "2"), LOWER, D("0")) is None
+
+
+@pytest.mark.parametrize(
+    ("direction", "value", "baseline", "figure", "progress"),
+    [
+        (HIGHER, "80", "20", "50", "50.00"),
+        (HIGHER, "80", "20", "20", "0.00"),
+        (HIGHER, "80", "20", "10", "-16.67"),
+        (LOWER, "1.4", "2.4", "1.9", "50.00"),
+    ],
+)
+def test_progress_from_baseline(direction, value, baseline, figure, progress):
+    facts = target(Comparator.GTE if direction == HIGHER else Comparator.LT, value)
+    assert progress_from_baseline(facts, direction, D(figure), D(baseline)) == D(progress)
+
+
+def test_progress_is_none_without_baseline_or_when_target_equals_baseline():
+    facts = target(Comparator.GTE, "80")
+    assert progress_from_baseline(facts, HIGHER, D("50"), None) is None
+    assert progress_from_baseline(facts, HIGHER, D("50"), D("80")) is None
+
+
+def test_assess_labels_each_figure_with_its_formula():
+    result = assess(target(Comparator.LT, "2"), LOWER, D("4"), baseline=D("6"))
+    assert result.achieved is False
+    assert result.percent == D("50.00")
+    assert str(result.percent_formula) == "target ÷ actual × 100"
+    assert result.progress == D("50.00")
+    assert "baseline" in str(result.progress_formula)
+
+
+VALUES = {2011: D("10"), 2012: D("20"), 2014: D("5")}
+
+
+@pytest.mark.parametrize(
+    ("aggregation", "year", "baseline_year", "expected"),
+    [
+        # A level is a state: the latest value up to the year counts, never a sum.
+        (LEVEL, 2012, None, D("20")),
+        (LEVEL, 2013, None, D("20")),
+        (LEVEL, 2015, None, D("5")),
+        (LEVEL, 2010, None, None),
+        # Increments accumulate toward the target.
+        (INCREMENT, 2012, None, D("30")),
+        (INCREMENT, 2015, None, D("35")),
+        (INCREMENT, 2015, 2011, D("25")),
+        (INCREMENT, 2010, None, None),
+        # A yearly rate counts only in its own year.
+        (RATE, 2012, None, D("20")),
+        (RATE, 2013, None, None),
+    ],
+)
+def test_figure_for_year_follows_the_add_up_rule(aggregation, year, baseline_year, expected):
+    assert figure_for_year(aggregation, VALUES, year, baseline_year=baseline_year) == expected
+
+
+def status(targets, values, year, *, direction=HIGHER, aggregation=LEVEL, **baseline):
+    return year_status(
+        direction=direction,
+        aggregation=aggregation,
+        targets=targets,
+        values_by_year={y: D(v) for y, v in values.items()},
+        year=year,
+        **baseline,
+    )
+
+
+MILESTONE_2015 = [target(Comparator.GTE, "80", year=2015)]
+
+
+@pytest.mark.parametrize(
+    ("values", "year", "expected"),
+    [
+        ({2015: "80"}, 2015, Status.ACHIEVED),
+        ({2015: "79"}, 2015, Status.NOT_ACHIEVED),
+        ({}, 2013, Status.NO_DATA),
+        # Baseline 20 in 2011 → path 35, 50, 65 in 2012-2014; 2013 expects 50.
+        ({2013: "50"}, 2013, Status.ON_TRACK),
+        ({2013: "43"}, 2013, Status.ON_TRACK),  # 14% short
+        ({2013: "40"}, 2013, Status.AT_RISK),  # 20% short
+        ({2013: "30"}, 2013, Status.BEHIND),  # 40% short
+        ({2013: "85"}, 2013, Status.ON_TRACK),  # already meets the milestone
+    ],
+)
+def test_between_milestones_status_follows_the_straight_line_path(values, year, expected):
+    result = status(MILESTONE_2015, values, year, baseline_value=D("20"), baseline_year=2011)
+    assert result.status == expected
+
+
+def test_path_starts_from_the_last_reported_value_when_newer_than_the_baseline():
+    # 2012 reported 60: the path to 80 in 2015 expects 66,67 in 2013; 58 is 13% short.
+    result = status(
+        MILESTONE_2015, {2012: "60", 2013: "58"}, 2013, baseline_value=D("20"), baseline_year=2011
+    )
+    assert result.expected.quantize(D("0.01")) == D("66.67")
+    assert result.status == Status.ON_TRACK
+
+
+def test_without_any_start_point_the_figure_is_compared_with_the_milestone():
+    assert status(MILESTONE_2015, {2013: "70"}, 2013).status == Status.ON_TRACK
+    assert status(MILESTONE_2015, {2013: "60"}, 2013).status == Status.AT_RISK
+    assert status(MILESTONE_2015, {2013: "40"}, 2013).status == Status.BEHIND
+
+
+def test_lower_is_better_path_runs_downward():
+    targets = [target(Comparator.LT, "1.4", year=2015)]
+    # Baseline 2.4 in 2011 → 2013 expects 1.9; 2.1 is 10.5% above: on track; 2.5 is behind.
+    kwargs = {"direction": LOWER, "baseline_value": D("2.4"), "baseline_year": 2011}
+    assert status(targets, {2013: "2.1"}, 2013, **kwargs).status == Status.ON_TRACK
+    assert status(targets, {2013: "2.5"}, 2013, **kwargs).status == Status.BEHIND
+
+
+def test_increments_are_summed_before_judging_the_milestone():
+    targets = [target(Comparator.GTE, "500", year=2015)]
+    values = {2012: "100", 2013: "150", 2014: "100", 2015: "150"}
+    result = status(targets, values, 2015, aggregation=INCREMENT, baseline_year=2011)
+    assert result.figure == D("500")
+    assert result.status == Status.ACHIEVED
+
+
+def test_increment_path_starts_from_zero_after_the_baseline_year():
+    targets = [target(Comparator.GTE, "400", year=2015)]
+    # From 0 in 2011 to 400 in 2015: 2013 expects 200; 100+60 = 160 is 20% short.
+    result = status(
+        targets, {2012: "100", 2013: "60"}, 2013, aggregation=INCREMENT, baseline_year=2011
+    )
+    assert result.figure == D("160")
+    assert result.expected == D("200")
+    assert result.status == Status.AT_RISK
+
+
+def test_a_level_is_never_summed_across_years():
+    result = status(MILESTONE_2015, {2013: "50", 2014: "60", 2015: "70"}, 2015)
+    assert result.figure == D("70")
+    assert result.status == Status.NOT_ACHIEVED
+
+
+def test_yearly_rate_is_judged_each_year_on_its_own():
+    targets = [target(Comparator.RANGE, "5", "10", year=2015)]
+    values = {2012: "7", 2013: "3"}
+    assert status(targets, values, 2012, aggregation=RATE).status == Status.ACHIEVED
+    assert status(targets, values, 2013, aggregation=RATE).status == Status.NOT_ACHIEVED
+    assert status(targets, values, 2014, aggregation=RATE).status == Status.NO_DATA
+
+
+def test_after_the_last_milestone_the_target_must_still_be_met():
+    assert status(MILESTONE_2015, {2016: "85"}, 2016).status == Status.ACHIEVED
+    assert status(MILESTONE_2015, {2016: "75"}, 2016).status == Status.NOT_ACHIEVED
+
+
+def test_milestone_year_assessment_carries_percent_and_baseline_progress():
+    result = status(MILESTONE_2015, {2015: "60"}, 2015, baseline_value=D("20"), baseline_year=2011)
+    assert result.is_milestone
+    assert result.assessment.percent == D("75.00")
+    assert result.assessment.progress == D("66.67")
