@@ -215,7 +215,11 @@ class Target(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["indicator", "year"], name="target_one_per_year"),
             models.CheckConstraint(
-                condition=(Q(comparator="range") & Q(upper_value__gte=F("value")))
+                condition=(
+                    Q(comparator="range")
+                    & Q(upper_value__isnull=False)
+                    & Q(upper_value__gte=F("value"))
+                )
                 | (~Q(comparator="range") & Q(upper_value__isnull=True)),
                 name="target_range_has_ordered_bounds",
             ),

@@ -1,8 +1,10 @@
-"""Writes that span rows: loading the seed plans."""
+"""Writes that span rows: loading the seed plans, creating the demo accounts."""
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import transaction
 
@@ -34,3 +36,27 @@ def seed_plans_load(*, verbosity: int = 0) -> int:
             plan.source_text = text
             plan.save(update_fields=["source_text"])
     return Plan.objects.count()
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    password: str
+    role: str
+
+
+DEMO_ACCOUNTS = [
+    DemoAccount("admin", "admin-ictplan", "Quản trị (superuser)"),
+]
+
+
+@transaction.atomic
+def demo_accounts_ensure() -> list[DemoAccount]:
+    """Create the demo accounts that are missing, reset their passwords; return them all."""
+    users = get_user_model()
+    for account in DEMO_ACCOUNTS:
+        user, _created = users.objects.get_or_create(username=account.username)
+        user.is_staff = user.is_superuser = True
+        user.set_password(account.password)
+        user.save()
+    return DEMO_ACCOUNTS

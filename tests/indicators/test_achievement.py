@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from indicators.achievement import (
     Status,
@@ -109,12 +110,19 @@ def test_progress_is_none_without_baseline_or_when_target_equals_baseline():
 
 
 def test_assess_labels_each_figure_with_its_formula():
-    result = assess(target(Comparator.LT, "2"), LOWER, D("4"), baseline=D("6"))
+    with translation.override("en"):
+        result = assess(target(Comparator.LT, "2"), LOWER, D("4"), baseline=D("6"))
     assert result.achieved is False
     assert result.percent == D("50.00")
-    assert str(result.percent_formula) == "target ÷ actual × 100"
+    assert result.percent_formula == "target ÷ actual × 100"
     assert result.progress == D("50.00")
-    assert "baseline" in str(result.progress_formula)
+    assert result.progress_formula == "(actual − baseline) ÷ (target − baseline) × 100"
+
+
+def test_formulas_are_labelled_in_vietnamese_by_default():
+    with translation.override("vi"):
+        result = assess(target(Comparator.GTE, "80"), HIGHER, D("40"))
+    assert result.percent_formula == "thực hiện ÷ mục tiêu × 100"
 
 
 VALUES = {2011: D("10"), 2012: D("20"), 2014: D("5")}

@@ -1,0 +1,150 @@
+"""Small builders for test data: plain functions with sensible defaults."""
+
+import itertools
+from decimal import Decimal
+
+from budgets.models import Allocation, BudgetLine, Disbursement, FundingSource, StatedTotal
+from indicators.models import Actual, Comparator, Indicator, IndicatorConcept, Target
+from plans.models import Agency, Plan, Project, Province, Responsibility, Section, Sector
+
+_counter = itertools.count(1)
+
+
+def province(name="Hậu Giang", code=None, **fields) -> Province:
+    number = next(_counter)
+    return Province.objects.create(
+        name=name, code=code or f"T{number}", slug=fields.pop("slug", f"province-{number}"), **fields
+    )
+
+
+def agency(province=None, name="Sở Thông tin và Truyền thông", **fields) -> Agency:
+    return Agency.objects.create(
+        code=fields.pop("code", f"agency-{next(_counter)}"), name=name, province=province, **fields
+    )
+
+
+def sector(code=None, name="Viễn thông") -> Sector:
+    return Sector.objects.create(code=code or f"sector-{next(_counter)}", name=name)
+
+
+def plan(province_=None, **fields) -> Plan:
+    number = next(_counter)
+    defaults = {
+        "slug": f"plan-{number}",
+        "kind": Plan.Kind.MASTER_PLAN,
+        "title": f"Quy hoạch phát triển viễn thông số {number}",
+        "first_year": 2011,
+        "last_year": 2015,
+    }
+    defaults.update(fields)
+    return Plan.objects.create(province=province_ or province(), **defaults)
+
+
+def section(plan_, code=None, **fields) -> Section:
+    return Section.objects.create(
+        plan=plan_, code=code or f"S{next(_counter)}", title=fields.pop("title", "Mục tiêu"), **fields
+    )
+
+
+def concept(code=None, name="Tỷ lệ người sử dụng Internet") -> IndicatorConcept:
+    return IndicatorConcept.objects.create(code=code or f"concept-{next(_counter)}", name=name)
+
+
+def indicator(plan_, code=None, **fields) -> Indicator:
+    defaults = {"name": "Tỷ lệ xã có điểm phục vụ", "unit": "%"}
+    defaults.update(fields)
+    return Indicator.objects.create(plan=plan_, code=code or f"I{next(_counter)}", **defaults)
+
+
+def target(indicator_, year=2015, phrase="trên 90%", comparator=Comparator.GT, value="90", **kw):
+    return Target.objects.create(
+        indicator=indicator_,
+        year=year,
+        phrase=phrase,
+        comparator=comparator,
+        value=Decimal(value),
+        **kw,
+    )
+
+
+def actual(indicator_, year=2013, value="50", **fields) -> Actual:
+    return Actual.objects.create(
+        indicator=indicator_, year=year, value=Decimal(value) if value is not None else None, **fields
+    )
+
+
+SOURCE_POSITIONS = {"nstw": 10, "nsdp": 20, "khac": 50}
+
+
+def funding_source(code="nstw", short_name="NSTW") -> FundingSource:
+    source, _ = FundingSource.objects.get_or_create(
+        code=code,
+        defaults={
+            "name": short_name,
+            "short_name": short_name,
+            "position": SOURCE_POSITIONS.get(code, 90),
+        },
+    )
+    return source
+
+
+def budget_line(plan_, code=None, **fields) -> BudgetLine:
+    return BudgetLine.objects.create(
+        plan=plan_, code=code or f"B{next(_counter)}", name=fields.pop("name", "Hạ tầng"), **fields
+    )
+
+
+def allocation(line, amount="100", year_from=2011, year_to=2011, source=None) -> Allocation:
+    return Allocation.objects.create(
+        line=line,
+        amount=Decimal(amount),
+        amount_printed=amount,
+        year_from=year_from,
+        year_to=year_to,
+        source=source or funding_source(),
+    )
+
+
+def disbursement(line, amount="50", year=2012, source=None) -> Disbursement:
+    return Disbursement.objects.create(
+        line=line, amount=Decimal(amount), year=year, source=source or funding_source()
+    )
+
+
+def project(plan_, code=None, **fields) -> Project:
+    return Project.objects.create(
+        plan=plan_, code=code or f"P{next(_counter)}", name=fields.pop("name", "Dự án"), **fields
+    )
+
+
+def responsibility(plan_, agency_, code=None, **fields) -> Responsibility:
+    return Responsibility.objects.create(
+        plan=plan_,
+        agency=agency_,
+        code=code or f"R{next(_counter)}",
+        duties=fields.pop("duties", "Chủ trì triển khai"),
+        **fields,
+    )
+
+
+def small_plan(indicators=2, lines=2) -> Plan:
+    """Return a plan with sections, indicators (targets, actuals), budget lines and duties."""
+    plan_ = plan()
+    sec = section(plan_, sector=sector())
+    lead = agency(plan_.province)
+    for _ in range(indicators):
+        ind = indicator(plan_, section=sec, concept=concept())
+        target(ind, year=2015)
+        target(ind, year=2020, phrase="100%", comparator=Comparator.EQ, value="100")
+        actual(ind, year=2013)
+    for _ in range(lines):
+        proj = project(plan_, lead_agency=lead)
+        line = budget_line(plan_, section=sec, project=proj)
+        allocation(line)
+        allocation(line, source=funding_source("nsdp", "NSĐP"))
+        disbursement(line)
+    responsibility(plan_, lead, section=sec)
+    StatedTotal.objects.create(
+        plan=plan_, code="T1", label="Tổng vốn", amount=Decimal(1000), phrase="khoảng 1 tỷ đồng"
+    )
+    return plan_
