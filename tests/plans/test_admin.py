@@ -107,3 +107,9 @@ def test_admin_filters_by_province_plan_year_and_sector(admin_client):
     )
     by_year = admin_client.get(target_url, {"year": 2020}).context["cl"]
     assert by_year.result_count == 5
+
+
+def test_admin_pages_load_the_portal_stylesheet_from_the_portal(admin_client):
+    content = admin_client.get(reverse("admin:index")).content.decode()
+    assert 'href="/static/css/admin.css"' in content
+    assert "http://" not in content and "https://" not in content
