@@ -13,7 +13,10 @@ _counter = itertools.count(1)
 def province(name="Hậu Giang", code=None, **fields) -> Province:
     number = next(_counter)
     return Province.objects.create(
-        name=name, code=code or f"T{number}", slug=fields.pop("slug", f"province-{number}"), **fields
+        name=name,
+        code=code or f"T{number}",
+        slug=fields.pop("slug", f"province-{number}"),
+        **fields,
     )
 
 
@@ -42,7 +45,10 @@ def plan(province_=None, **fields) -> Plan:
 
 def section(plan_, code=None, **fields) -> Section:
     return Section.objects.create(
-        plan=plan_, code=code or f"S{next(_counter)}", title=fields.pop("title", "Mục tiêu"), **fields
+        plan=plan_,
+        code=code or f"S{next(_counter)}",
+        title=fields.pop("title", "Mục tiêu"),
+        **fields,
     )
 
 
@@ -69,7 +75,10 @@ def target(indicator_, year=2015, phrase="trên 90%", comparator=Comparator.GT, 
 
 def actual(indicator_, year=2013, value="50", **fields) -> Actual:
     return Actual.objects.create(
-        indicator=indicator_, year=year, value=Decimal(value) if value is not None else None, **fields
+        indicator=indicator_,
+        year=year,
+        value=Decimal(value) if value is not None else None,
+        **fields,
     )
 
 

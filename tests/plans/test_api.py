@@ -106,9 +106,7 @@ def test_plan_detail_shape_field_by_field(admin_client):
         unit="%",
     )
     f.actual(indicator, year=2013, value="7.25")
-    task = f.project(
-        plan, code="NV1", number="1", name="Nhiệm vụ 1", lead_agency=lead, position=1
-    )
+    task = f.project(plan, code="NV1", number="1", name="Nhiệm vụ 1", lead_agency=lead, position=1)
     project = f.project(
         plan,
         code="DA1",
