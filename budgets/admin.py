@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from budgets.models import Allocation, BudgetLine, Disbursement, FundingSource, StatedTotal
 from plans.admin_mixins import FoldedSearchMixin
@@ -81,7 +82,7 @@ class BudgetLineAdmin(FoldedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(Allocation)
-class AllocationAdmin(admin.ModelAdmin):
+class AllocationAdmin(SimpleHistoryAdmin):
     list_display = ["line", "plan", "year_from", "year_to", "source", "amount", "amount_printed"]
     list_select_related = ["line", "line__plan", "source"]
     list_filter = [
@@ -100,7 +101,7 @@ class AllocationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Disbursement)
-class DisbursementAdmin(admin.ModelAdmin):
+class DisbursementAdmin(SimpleHistoryAdmin):
     list_display = ["line", "plan", "year", "source", "amount", "status", "entered_by"]
     list_select_related = ["line", "line__plan", "source", "entered_by"]
     list_filter = [

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from plans.fields import FoldedField
 from plans.models import (
@@ -181,6 +182,7 @@ class Allocation(models.Model):
     )
 
     objects = AllocationManager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("allocation")
@@ -267,6 +269,7 @@ class Disbursement(models.Model):
     version = models.PositiveIntegerField(_("version"), default=1)
 
     objects = DisbursementManager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("disbursement")

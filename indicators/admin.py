@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from indicators.models import Actual, Indicator, IndicatorConcept, Target
 from plans.admin_mixins import FoldedSearchMixin
@@ -47,7 +48,7 @@ class IndicatorAdmin(FoldedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class TargetAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
     list_display = ["indicator", "plan", "year", "phrase", "comparator", "value", "upper_value"]
     list_select_related = ["indicator", "indicator__plan"]
     list_filter = [
@@ -66,7 +67,7 @@ class TargetAdmin(FoldedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(Actual)
-class ActualAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class ActualAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
     list_display = ["indicator", "plan", "year", "value", "progress", "status", "entered_by"]
     list_select_related = ["indicator", "indicator__plan", "entered_by"]
     list_filter = [

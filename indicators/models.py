@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from plans.fields import FoldedField
 from plans.models import (
@@ -207,6 +208,7 @@ class Target(models.Model):
     note = models.TextField(_("note"), blank=True)
 
     objects = YearlyFigureManager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("target")
@@ -285,6 +287,7 @@ class Actual(models.Model):
     version = models.PositiveIntegerField(_("version"), default=1)
 
     objects = YearlyFigureManager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("actual")

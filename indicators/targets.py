@@ -211,3 +211,17 @@ def read_target(phrase: str) -> TargetReading:
     if comparator is None:
         comparator = Comparator.APPROX if approximate else Comparator.EQ
     return TargetReading(comparator, value, None, unit)
+
+
+def format_figure(value: Decimal | None) -> str:
+    """Return `value` for display in the active language's notation, without trailing zeros.
+
+    Stored figures carry four decimal places; 100.0000 shows as "100", 0.8500 as "0,85".
+    """
+    if value is None:
+        return ""
+    from django.utils.formats import number_format
+
+    plain = Decimal(format(value.normalize(), "f"))
+    places = max(0, -plain.as_tuple().exponent)
+    return number_format(plain, decimal_pos=places, use_l10n=True, force_grouping=True)

@@ -1,10 +1,23 @@
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from indicators.models import Indicator
 from plans.admin_mixins import FoldedSearchMixin
-from plans.models import Agency, Plan, Project, Province, Responsibility, Section, Sector
+from plans.models import (
+    Agency,
+    Membership,
+    Plan,
+    PlanYear,
+    Project,
+    Province,
+    Responsibility,
+    Section,
+    Sector,
+)
 
 
 @admin.register(Province)
@@ -143,3 +156,52 @@ class ResponsibilityAdmin(FoldedSearchMixin, admin.ModelAdmin):
     def short_duties(self, responsibility):
         text = responsibility.duties
         return text if len(text) <= 120 else f"{text[:117]}…"
+
+
+@admin.register(PlanYear)
+class PlanYearAdmin(SimpleHistoryAdmin):
+    list_display = ["plan", "year", "status", "submitted_by", "reviewed_by", "reviewed_at"]
+    list_select_related = ["plan", "submitted_by", "reviewed_by"]
+    list_filter = [("plan__province", admin.RelatedOnlyFieldListFilter), "plan", "year", "status"]
+    search_fields = ["plan__title_folded"]
+    autocomplete_fields = ["plan"]
+    readonly_fields = ["submitted_by", "submitted_at", "reviewed_by", "reviewed_at"]
+
+
+class MembershipInline(admin.StackedInline):
+    model = Membership
+    can_delete = False
+    autocomplete_fields = ["province"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "province"]
+    list_select_related = ["user", "province"]
+    list_filter = [("province", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["user__username"]
+    autocomplete_fields = ["user", "province"]
+
+
+User = get_user_model()
+
+
+class ProvinceUserAdmin(UserAdmin):
+    """Users with the province they work for, edited on the same page."""
+
+    inlines = [*UserAdmin.inlines, MembershipInline]
+    list_display = [*UserAdmin.list_display, "province"]
+    list_select_related = ["membership__province"]
+    list_filter = [
+        *UserAdmin.list_filter,
+        ("membership__province", admin.RelatedOnlyFieldListFilter),
+    ]
+
+    @admin.display(description=_("province"), ordering="membership__province__name")
+    def province(self, user):
+        membership = getattr(user, "membership", None)
+        return membership.province if membership else "—"
+
+
+admin.site.unregister(User)
+admin.site.register(User, ProvinceUserAdmin)

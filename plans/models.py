@@ -2,12 +2,14 @@
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from plans.fields import FoldedField
 
@@ -522,3 +524,91 @@ class Responsibility(models.Model):
         return (self.plan.slug, self.code)
 
     natural_key.dependencies = ["plans.plan", "plans.agency", "plans.section"]
+
+
+class Membership(models.Model):
+    """The one province a user works for; none for national users and administrators."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="membership",
+    )
+    province = models.ForeignKey(
+        Province,
+        verbose_name=_("province"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+    )
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+
+    def __str__(self):
+        return f"{self.user} — {self.province or _('all provinces')}"
+
+
+class PlanYear(models.Model):
+    """One plan's report for one year: the unit staff submit and leaders approve."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("Returned")
+        APPROVED = "approved", _("Approved")
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="plan_years"
+    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=year_validators)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    comment = models.TextField(
+        _("comment"), blank=True, help_text=_("Why it was returned or reopened.")
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("plan year")
+        verbose_name_plural = _("plan years")
+        ordering = ["plan", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "year"], name="planyear_one_per_year"),
+            models.CheckConstraint(condition=year_in_range("year"), name="planyear_year_in_range"),
+        ]
+        permissions = [
+            ("enter_figures", _("Can enter and submit figures of their province")),
+            ("approve_figures", _("Can approve, return and reopen figures of their province")),
+            ("view_all_provinces", _("Can view every province")),
+        ]
+
+    def __str__(self):
+        return f"{self.plan} — {self.year}"
+
+    @property
+    def is_editable(self) -> bool:
+        """Return whether staff may still change the figures."""
+        return self.status in (self.Status.DRAFT, self.Status.RETURNED)

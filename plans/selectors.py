@@ -1,9 +1,11 @@
 """Reads that span rows: each returns plain data for a page or an API document."""
 
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 
 from budgets.models import Allocation, BudgetLine, Disbursement, StatedTotal
 from indicators.models import Actual, Indicator, Target
@@ -19,8 +21,8 @@ def json_number(value: Decimal | None) -> int | float | None:
     return float(value)
 
 
-def plan_list() -> list[dict]:
-    """Return every plan's summary, one query."""
+def plan_list(plans) -> list[dict]:
+    """Return the summary of each plan in the queryset `plans`, one query."""
     return [
         {
             "slug": plan.slug,
@@ -33,49 +35,41 @@ def plan_list() -> list[dict]:
             "horizon_year": plan.horizon_year,
             "status": plan.status,
         }
-        for plan in Plan.objects.select_related("province").order_by("province__name", "slug")
+        for plan in plans.select_related("province").order_by("province__name", "slug")
     ]
 
 
-def plan_with_everything(slug: str) -> Plan:
-    """Return the plan and every row of its whole document, in a fixed number of queries."""
-    return (
-        Plan.objects.select_related(
-            "province", "province__successor", "issuing_body", "superseded_by"
-        )
-        .prefetch_related(
-            Prefetch("sections", queryset=Section.objects.select_related("parent", "sector")),
-            Prefetch(
-                "indicators",
-                queryset=Indicator.objects.select_related("section", "concept").prefetch_related(
-                    Prefetch("targets", queryset=Target.objects.order_by("year")),
-                    Prefetch("actuals", queryset=Actual.objects.order_by("year")),
-                ),
+def plan_with_everything():
+    """Return plans with every row of their whole document, in a fixed number of queries."""
+    return Plan.objects.select_related(
+        "province", "province__successor", "issuing_body", "superseded_by"
+    ).prefetch_related(
+        Prefetch("sections", queryset=Section.objects.select_related("parent", "sector")),
+        Prefetch(
+            "indicators",
+            queryset=Indicator.objects.select_related("section", "concept").prefetch_related(
+                Prefetch("targets", queryset=Target.objects.order_by("year")),
+                Prefetch("actuals", queryset=Actual.objects.order_by("year")),
             ),
-            Prefetch(
-                "budget_lines",
-                queryset=BudgetLine.objects.select_related(
-                    "section", "sector", "project"
-                ).prefetch_related(
-                    Prefetch("allocations", queryset=Allocation.objects.select_related("source")),
-                    Prefetch(
-                        "disbursements", queryset=Disbursement.objects.select_related("source")
-                    ),
-                ),
+        ),
+        Prefetch(
+            "budget_lines",
+            queryset=BudgetLine.objects.select_related(
+                "section", "sector", "project"
+            ).prefetch_related(
+                Prefetch("allocations", queryset=Allocation.objects.select_related("source")),
+                Prefetch("disbursements", queryset=Disbursement.objects.select_related("source")),
             ),
-            Prefetch(
-                "projects",
-                queryset=Project.objects.select_related("parent", "lead_agency", "section"),
-            ),
-            Prefetch(
-                "responsibilities",
-                queryset=Responsibility.objects.select_related("agency", "section"),
-            ),
-            Prefetch(
-                "stated_totals", queryset=StatedTotal.objects.select_related("source", "section")
-            ),
-        )
-        .get(slug=slug)
+        ),
+        Prefetch(
+            "projects",
+            queryset=Project.objects.select_related("parent", "lead_agency", "section"),
+        ),
+        Prefetch(
+            "responsibilities",
+            queryset=Responsibility.objects.select_related("agency", "section"),
+        ),
+        Prefetch("stated_totals", queryset=StatedTotal.objects.select_related("source", "section")),
     )
 
 
@@ -83,8 +77,11 @@ def _code(obj) -> str | None:
     return obj.code if obj is not None else None
 
 
-def plan_document(plan: Plan) -> dict:
-    """Return the whole plan as plain data (see docs/api.md); `plan` from plan_with_everything."""
+def plan_document(plan: Plan, *, include_unapproved: bool) -> dict:
+    """Return the whole plan as plain data (see docs/api.md); `plan` from plan_with_everything.
+
+    Figures not yet approved are left out unless `include_unapproved`.
+    """
     lines = list(plan.budget_lines.all())
     project_budget: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     for line in lines:
@@ -174,6 +171,7 @@ def plan_document(plan: Plan) -> dict:
                         "status": actual.status,
                     }
                     for actual in indicator.actuals.all()
+                    if include_unapproved or actual.status == Actual.Status.APPROVED
                 ],
             }
             for indicator in plan.indicators.all()
@@ -204,6 +202,7 @@ def plan_document(plan: Plan) -> dict:
                         "status": disbursement.status,
                     }
                     for disbursement in line.disbursements.all()
+                    if include_unapproved or disbursement.status == Disbursement.Status.APPROVED
                 ],
             }
             for line in lines
@@ -257,3 +256,104 @@ def plan_document(plan: Plan) -> dict:
             for responsibility in plan.responsibilities.all()
         ],
     }
+
+
+@dataclass
+class HistoryEntry:
+    when: object
+    who: object
+    what: str  # the figure or target the change was made to
+    kind: str  # "+" created, "~" changed, "-" deleted
+    changes: list[tuple[str, object, object]]  # (field label, old, new)
+    reason: str
+
+
+def _history_entries(records_by_model, include) -> list[HistoryEntry]:
+    """Return entries, newest first, each listing the fields that changed since the record before.
+
+    Diffs are computed in Python from consecutive records of the same row, not with
+    simple-history's prev_record, which costs one query per record.
+    """
+    entries = []
+    for records, fields, describe in records_by_model:
+        previous_by_row = {}
+        for record in sorted(records, key=lambda r: (r.history_date, r.history_id)):
+            previous = previous_by_row.get(record.id)
+            previous_by_row[record.id] = record
+            if not include(record):
+                continue
+            changes = [
+                (
+                    record._meta.get_field(name).verbose_name,
+                    getattr(previous, name, None) if previous else None,
+                    getattr(record, name),
+                )
+                for name in fields
+                if previous is None or getattr(previous, name) != getattr(record, name)
+            ]
+            if previous is not None and not changes and record.history_type == "~":
+                continue
+            entries.append(
+                HistoryEntry(
+                    when=record.history_date,
+                    who=record.history_user,
+                    what=describe(record),
+                    kind=record.history_type,
+                    changes=changes,
+                    reason=record.history_change_reason or "",
+                )
+            )
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries
+
+
+def indicator_history(indicator: Indicator, *, include_unapproved: bool) -> list[HistoryEntry]:
+    """Return every recorded change to the indicator's targets and figures; two queries."""
+    targets = Target.history.filter(indicator_id=indicator.pk).select_related("history_user")
+    actuals = Actual.history.filter(indicator_id=indicator.pk).select_related("history_user")
+    return _history_entries(
+        [
+            (
+                targets,
+                ["phrase", "comparator", "value", "upper_value", "unit"],
+                lambda r: f"{_('target')} {r.year}",
+            ),
+            (
+                actuals,
+                ["value", "progress", "note", "evidence", "status"],
+                lambda r: f"{_('actual')} {r.year}",
+            ),
+        ],
+        include=lambda r: (
+            include_unapproved
+            or getattr(r, "status", Actual.Status.APPROVED) == Actual.Status.APPROVED
+        ),
+    )
+
+
+def budget_line_history(line: BudgetLine, *, include_unapproved: bool) -> list[HistoryEntry]:
+    """Return every recorded change to the line's allocations and disbursements; two queries."""
+    allocations = Allocation.history.filter(line_id=line.pk).select_related(
+        "history_user", "source"
+    )
+    disbursements = Disbursement.history.filter(line_id=line.pk).select_related(
+        "history_user", "source"
+    )
+    return _history_entries(
+        [
+            (
+                allocations,
+                ["amount", "amount_printed"],
+                lambda r: f"{_('allocation')} {r.year_from}-{r.year_to} {r.source}",
+            ),
+            (
+                disbursements,
+                ["amount", "status"],
+                lambda r: f"{_('disbursement')} {r.year} {r.source}",
+            ),
+        ],
+        include=lambda r: (
+            include_unapproved
+            or getattr(r, "status", Disbursement.Status.APPROVED) == Disbursement.Status.APPROVED
+        ),
+    )

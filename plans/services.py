@@ -1,14 +1,21 @@
-"""Writes that span rows: loading the seed plans, creating the demo accounts."""
+"""Writes that span rows: loading the seed plans, the yearly report workflow, demo accounts."""
 
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
 
-from plans.models import Plan
+from budgets.models import Disbursement
+from indicators.models import Actual
+from plans.models import Membership, Plan, PlanYear, Province
+from plans.workflow import EntryRefused
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 SOURCES_DIR = FIXTURES_DIR / "sources"
@@ -42,21 +49,149 @@ def seed_plans_load(*, verbosity: int = 0) -> int:
 class DemoAccount:
     username: str
     password: str
-    role: str
+    role: str  # a group created by the roles migration
+    province_code: str | None = None
+    is_superuser: bool = False
 
 
+DEMO_PASSWORD = "ictplan-demo"
 DEMO_ACCOUNTS = [
-    DemoAccount("admin", "admin-ictplan", "Quản trị (superuser)"),
+    DemoAccount("admin", "admin-ictplan", "Quản trị", None, is_superuser=True),
+    DemoAccount("hg.canbo", DEMO_PASSWORD, "Cán bộ nhập liệu", "93"),
+    DemoAccount("hg.lanhdao", DEMO_PASSWORD, "Lãnh đạo", "93"),
+    DemoAccount("st.canbo", DEMO_PASSWORD, "Cán bộ nhập liệu", "94"),
+    DemoAccount("st.lanhdao", DEMO_PASSWORD, "Lãnh đạo", "94"),
+    DemoAccount("trunguong", DEMO_PASSWORD, "Lãnh đạo trung ương", None),
 ]
 
 
 @transaction.atomic
 def demo_accounts_ensure() -> list[DemoAccount]:
-    """Create the demo accounts that are missing, reset their passwords; return them all."""
+    """Create the demo accounts that are missing, reset their passwords and roles; return them.
+
+    Accounts whose province is not loaded are skipped (the seed plans bring the provinces).
+    """
     users = get_user_model()
+    groups = {group.name: group for group in Group.objects.all()}
+    provinces = {province.code: province for province in Province.objects.all()}
+    ready = []
     for account in DEMO_ACCOUNTS:
+        if account.province_code and account.province_code not in provinces:
+            continue
         user, _created = users.objects.get_or_create(username=account.username)
-        user.is_staff = user.is_superuser = True
+        user.is_superuser = account.is_superuser
+        user.is_staff = account.role == "Quản trị"
         user.set_password(account.password)
         user.save()
-    return DEMO_ACCOUNTS
+        user.groups.set([groups[account.role]])
+        Membership.objects.update_or_create(
+            user=user, defaults={"province": provinces.get(account.province_code)}
+        )
+        ready.append(account)
+    return ready
+
+
+def _plan_year_locked(plan: Plan, year: int) -> PlanYear:
+    if not plan.covers_year(year):
+        raise EntryRefused(_("The year %(year)s is outside the plan's period.") % {"year": year})
+    plan_year, _created = PlanYear.objects.select_for_update().get_or_create(plan=plan, year=year)
+    return plan_year
+
+
+def _figures_set_status(plan_year: PlanYear, status: str, *, user, reason: str) -> int:
+    """Give every figure of the plan-year `status`, recording history for each one.
+
+    bulk_update_with_history, not queryset.update(), which would leave no audit record.
+    """
+    count = 0
+    for model, plan_path in ((Actual, "indicator__plan"), (Disbursement, "line__plan")):
+        rows = list(model.objects.filter(**{plan_path: plan_year.plan, "year": plan_year.year}))
+        for row in rows:
+            row.status = status
+        if rows:
+            bulk_update_with_history(
+                rows, model, ["status"], default_user=user, default_change_reason=reason
+            )
+        count += len(rows)
+    return count
+
+
+def _transition(plan_year: PlanYear, allowed_from: tuple[str, ...], message: str) -> None:
+    if plan_year.status not in allowed_from:
+        raise EntryRefused(
+            message % {"year": plan_year.year, "status": plan_year.get_status_display().lower()}
+        )
+
+
+@transaction.atomic
+def plan_year_submit(*, plan: Plan, year: int, user) -> PlanYear:
+    """Send the plan-year's figures to leadership; they are locked for staff until reviewed."""
+    plan_year = _plan_year_locked(plan, year)
+    _transition(
+        plan_year,
+        (PlanYear.Status.DRAFT, PlanYear.Status.RETURNED),
+        _("The figures of %(year)s are %(status)s and cannot be submitted again."),
+    )
+    if not _figures_set_status(plan_year, Actual.Status.SUBMITTED, user=user, reason="submit"):
+        raise EntryRefused(_("There are no figures for %(year)s to submit yet.") % {"year": year})
+    plan_year.status = PlanYear.Status.SUBMITTED
+    plan_year.submitted_by, plan_year.submitted_at = user, timezone.now()
+    plan_year.save()
+    return plan_year
+
+
+@transaction.atomic
+def plan_year_approve(*, plan: Plan, year: int, user) -> PlanYear:
+    """Approve submitted figures; approved figures are locked for staff."""
+    plan_year = _plan_year_locked(plan, year)
+    _transition(
+        plan_year,
+        (PlanYear.Status.SUBMITTED,),
+        _("Only submitted figures can be approved; the figures of %(year)s are %(status)s."),
+    )
+    _figures_set_status(plan_year, Actual.Status.APPROVED, user=user, reason="approve")
+    plan_year.status = PlanYear.Status.APPROVED
+    plan_year.comment = ""
+    plan_year.reviewed_by, plan_year.reviewed_at = user, timezone.now()
+    plan_year.save()
+    return plan_year
+
+
+@transaction.atomic
+def plan_year_return(*, plan: Plan, year: int, user, comment: str) -> PlanYear:
+    """Send submitted figures back to staff with a comment saying what to fix."""
+    if not comment.strip():
+        raise EntryRefused(_("Say why the figures are returned."))
+    plan_year = _plan_year_locked(plan, year)
+    _transition(
+        plan_year,
+        (PlanYear.Status.SUBMITTED,),
+        _("Only submitted figures can be returned; the figures of %(year)s are %(status)s."),
+    )
+    _figures_set_status(plan_year, Actual.Status.RETURNED, user=user, reason=comment.strip())
+    plan_year.status = PlanYear.Status.RETURNED
+    plan_year.comment = comment.strip()
+    plan_year.reviewed_by, plan_year.reviewed_at = user, timezone.now()
+    plan_year._change_reason = comment.strip()
+    plan_year.save()
+    return plan_year
+
+
+@transaction.atomic
+def plan_year_reopen(*, plan: Plan, year: int, user, reason: str) -> PlanYear:
+    """Unlock approved figures so staff can correct them; the reason is kept."""
+    if not reason.strip():
+        raise EntryRefused(_("Say why the approved figures are reopened."))
+    plan_year = _plan_year_locked(plan, year)
+    _transition(
+        plan_year,
+        (PlanYear.Status.APPROVED,),
+        _("Only approved figures can be reopened; the figures of %(year)s are %(status)s."),
+    )
+    _figures_set_status(plan_year, Actual.Status.RETURNED, user=user, reason=reason.strip())
+    plan_year.status = PlanYear.Status.RETURNED
+    plan_year.comment = reason.strip()
+    plan_year.reviewed_by, plan_year.reviewed_at = user, timezone.now()
+    plan_year._change_reason = reason.strip()
+    plan_year.save()
+    return plan_year

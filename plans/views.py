@@ -1,11 +1,23 @@
 from functools import wraps
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from plans import selectors
-from plans.models import Plan
+from budgets.forms import DisbursementEntryForm
+from budgets.models import BudgetLine
+from budgets.selectors import disbursement_rows
+from budgets.services import DisbursementInput, disbursements_save
+from indicators.forms import ActualEntryForm
+from indicators.models import Indicator
+from indicators.selectors import entry_rows
+from indicators.services import ActualInput, actuals_save
+from plans import access, selectors, services
+from plans.models import Plan, PlanYear
+from plans.workflow import EditConflict, EntryRefused
 
 
 def api_login_required(view):
@@ -28,14 +40,243 @@ def _json(data) -> JsonResponse:
 @require_GET
 @api_login_required
 def api_plan_list(request):
-    return _json({"plans": selectors.plan_list()})
+    return _json({"plans": selectors.plan_list(access.plans_for_user(request.user))})
 
 
 @require_GET
 @api_login_required
 def api_plan_detail(request, slug):
+    plan = access.get_plan_for_user(request.user, slug, queryset=selectors.plan_with_everything())
+    return _json(
+        selectors.plan_document(plan, include_unapproved=access.sees_unapproved(request.user, plan))
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Pages
+
+
+@login_required
+@require_GET
+def plan_list(request):
+    plans = access.plans_for_user(request.user).select_related("province", "province__successor")
+    return render(request, "plans/plan_list.html", {"plans": plans})
+
+
+def _plan_year(plan: Plan, year: int) -> PlanYear:
+    """Return the stored plan-year, or an unsaved draft one; 404 for a year outside the plan."""
+    if not plan.covers_year(year):
+        raise Http404(_("The year %(year)s is outside the plan's period.") % {"year": year})
+    return PlanYear.objects.filter(plan=plan, year=year).first() or PlanYear(plan=plan, year=year)
+
+
+def _entry_context(request, plan, year, plan_year):
+    return {
+        "plan": plan,
+        "year": year,
+        "plan_year": plan_year,
+        "years": range(plan.first_year, (plan.horizon_year or plan.last_year) + 1),
+        "can_enter": access.can_enter(request.user, plan) and plan_year.is_editable,
+        "can_approve": access.can_approve(request.user, plan),
+    }
+
+
+def _show_conflicts(forms_by_key, conflict: EditConflict) -> None:
+    for item in conflict.conflicts:
+        form = forms_by_key[item.key]
+        field = next(iter(form.fields))
+        form.add_error(
+            field,
+            _(
+                "Someone else saved this figure meanwhile: %(theirs)s (by %(who)s). You typed "
+                "%(yours)s. Check it, then save again to keep yours."
+            )
+            % {"theirs": item.theirs, "who": item.saved_by or "?", "yours": item.yours},
+        )
+        # The next save is a deliberate overwrite of the version now shown.
+        data = form.data.copy()
+        data[form.add_prefix("version")] = str(item.version)
+        form.data = data
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def entry_indicators(request, slug, year):
+    action = "enter" if request.method == "POST" else "view"
+    plan = access.get_plan_for_user(request.user, slug, action=action)
+    plan_year = _plan_year(plan, year)
+    groups = entry_rows(plan, year)
+    data = request.POST if request.method == "POST" else None
+    forms_by_key = {}
+    for group in groups:
+        for row in group.rows:
+            row.form = ActualEntryForm(data, indicator=row.indicator, current=row.current)
+            forms_by_key[row.indicator.pk] = row.form
+    if request.method == "POST" and all(form.is_valid() for form in forms_by_key.values()):
+        rows = [
+            ActualInput(
+                indicator=form.indicator,
+                value=form.cleaned_data.get("value"),
+                progress=form.cleaned_data.get("progress", ""),
+                note=form.cleaned_data["note"].strip(),
+                evidence=form.cleaned_data["evidence"].strip(),
+                version=form.cleaned_data["version"],
+            )
+            for form in forms_by_key.values()
+        ]
+        try:
+            count = actuals_save(plan=plan, year=year, user=request.user, rows=rows)
+        except EntryRefused as refused:
+            messages.error(request, str(refused))
+        except EditConflict as conflict:
+            _show_conflicts(forms_by_key, conflict)
+            messages.error(request, _("Nothing was saved: some figures changed meanwhile."))
+        else:
+            messages.success(request, _("Saved %(count)s figure(s) as draft.") % {"count": count})
+            return redirect("plans:entry-indicators", slug=plan.slug, year=year)
+    elif request.method == "POST":
+        messages.error(request, _("Nothing was saved: correct the fields marked below."))
+    context = _entry_context(request, plan, year, plan_year) | {"groups": groups}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "plans/entry_indicators.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def entry_budget(request, slug, year):
+    action = "enter" if request.method == "POST" else "view"
+    plan = access.get_plan_for_user(request.user, slug, action=action)
+    plan_year = _plan_year(plan, year)
+    rows = disbursement_rows(plan, year)
+    data = request.POST if request.method == "POST" else None
+    forms_by_key = {}
+    for row in rows:
+        for cell in row.cells:
+            cell.form = DisbursementEntryForm(
+                data, line=row.line, source=cell.source, current=cell.current
+            )
+            forms_by_key[(row.line.pk, cell.source.pk)] = cell.form
+    if request.method == "POST" and all(form.is_valid() for form in forms_by_key.values()):
+        inputs = [
+            DisbursementInput(
+                line=form.line,
+                source=form.source,
+                amount=form.cleaned_data["amount"],
+                version=form.cleaned_data["version"],
+            )
+            for form in forms_by_key.values()
+            if form.cleaned_data["amount"] is not None
+        ]
+        try:
+            count = disbursements_save(plan=plan, year=year, user=request.user, rows=inputs)
+        except EntryRefused as refused:
+            messages.error(request, str(refused))
+        except EditConflict as conflict:
+            _show_conflicts(forms_by_key, conflict)
+            messages.error(request, _("Nothing was saved: some figures changed meanwhile."))
+        else:
+            messages.success(request, _("Saved %(count)s amount(s) as draft.") % {"count": count})
+            return redirect("plans:entry-budget", slug=plan.slug, year=year)
+    elif request.method == "POST":
+        messages.error(request, _("Nothing was saved: correct the fields marked below."))
+    context = _entry_context(request, plan, year, plan_year) | {"rows": rows}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "plans/entry_budget.html", context, status=status)
+
+
+def _workflow_action(request, slug, year, *, action, run, done):
+    plan = access.get_plan_for_user(request.user, slug, action=action)
+    _plan_year(plan, year)
     try:
-        plan = selectors.plan_with_everything(slug)
-    except Plan.DoesNotExist as exc:
-        raise Http404 from exc
-    return _json(selectors.plan_document(plan))
+        run(plan)
+    except EntryRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, done)
+    return redirect("plans:entry-indicators", slug=plan.slug, year=year)
+
+
+@login_required
+@require_POST
+def plan_year_submit(request, slug, year):
+    return _workflow_action(
+        request,
+        slug,
+        year,
+        action="enter",
+        run=lambda plan: services.plan_year_submit(plan=plan, year=year, user=request.user),
+        done=_("Submitted for approval."),
+    )
+
+
+@login_required
+@require_POST
+def plan_year_approve(request, slug, year):
+    return _workflow_action(
+        request,
+        slug,
+        year,
+        action="approve",
+        run=lambda plan: services.plan_year_approve(plan=plan, year=year, user=request.user),
+        done=_("Approved: the figures are now locked."),
+    )
+
+
+@login_required
+@require_POST
+def plan_year_return(request, slug, year):
+    comment = request.POST.get("comment", "")
+    return _workflow_action(
+        request,
+        slug,
+        year,
+        action="approve",
+        run=lambda plan: services.plan_year_return(
+            plan=plan, year=year, user=request.user, comment=comment
+        ),
+        done=_("Returned to staff with your comment."),
+    )
+
+
+@login_required
+@require_POST
+def plan_year_reopen(request, slug, year):
+    reason = request.POST.get("reason", "")
+    return _workflow_action(
+        request,
+        slug,
+        year,
+        action="approve",
+        run=lambda plan: services.plan_year_reopen(
+            plan=plan, year=year, user=request.user, reason=reason
+        ),
+        done=_("Reopened: staff can correct the figures."),
+    )
+
+
+@login_required
+@require_GET
+def indicator_history(request, pk):
+    indicator = get_object_or_404(Indicator.objects.select_related("plan"), pk=pk)
+    access.get_plan_for_user(request.user, indicator.plan.slug)
+    entries = selectors.indicator_history(
+        indicator, include_unapproved=access.sees_unapproved(request.user, indicator.plan)
+    )
+    return render(
+        request,
+        "plans/history.html",
+        {"plan": indicator.plan, "subject": indicator, "entries": entries},
+    )
+
+
+@login_required
+@require_GET
+def budget_line_history(request, pk):
+    line = get_object_or_404(BudgetLine.objects.select_related("plan"), pk=pk)
+    access.get_plan_for_user(request.user, line.plan.slug)
+    entries = selectors.budget_line_history(
+        line, include_unapproved=access.sees_unapproved(request.user, line.plan)
+    )
+    return render(
+        request, "plans/history.html", {"plan": line.plan, "subject": line, "entries": entries}
+    )

@@ -3,9 +3,22 @@
 import itertools
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
 from budgets.models import Allocation, BudgetLine, Disbursement, FundingSource, StatedTotal
 from indicators.models import Actual, Comparator, Indicator, IndicatorConcept, Target
-from plans.models import Agency, Plan, Project, Province, Responsibility, Section, Sector
+from plans.models import (
+    Agency,
+    Membership,
+    Plan,
+    PlanYear,
+    Project,
+    Province,
+    Responsibility,
+    Section,
+    Sector,
+)
 
 _counter = itertools.count(1)
 
@@ -153,7 +166,28 @@ def small_plan(indicators=2, lines=2) -> Plan:
         allocation(line, source=funding_source("nsdp", "NSĐP"))
         disbursement(line)
     responsibility(plan_, lead, section=sec)
+    PlanYear.objects.create(plan=plan_, year=2013)
+    user(STAFF, plan_.province)
     StatedTotal.objects.create(
         plan=plan_, code="T1", label="Tổng vốn", amount=Decimal(1000), phrase="khoảng 1 tỷ đồng"
     )
     return plan_
+
+
+STAFF = "Cán bộ nhập liệu"
+LEADER = "Lãnh đạo"
+NATIONAL = "Lãnh đạo trung ương"
+ADMIN = "Quản trị"
+
+
+def user(role: str | None = None, province_=None, username=None):
+    """Return a user in the role (a group made by the roles migration) and the province."""
+    account = get_user_model().objects.create_user(
+        username=username or f"user{next(_counter)}", password="pw"
+    )
+    if role:
+        account.groups.add(Group.objects.get(name=role))
+        account.is_staff = role == ADMIN
+        account.save()
+    Membership.objects.create(user=account, province=province_)
+    return account

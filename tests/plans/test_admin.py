@@ -20,7 +20,13 @@ def admin_url(model, action, *args):
 
 
 def test_every_model_of_our_apps_is_in_the_admin():
-    ours = {model for app in OUR_APPS for model in apps.get_app_config(app).get_models()}
+    # Historical models of django-simple-history are shown through their model's history view.
+    ours = {
+        model
+        for app in OUR_APPS
+        for model in apps.get_app_config(app).get_models()
+        if not model.__name__.startswith("Historical")
+    }
     assert ours == set(OUR_MODELS)
 
 

@@ -262,12 +262,13 @@ def test_json_keeps_vietnamese_readable(admin_client):
 def test_detail_query_count_does_not_grow_with_the_plan(
     admin_client, django_assert_max_num_queries
 ):
-    # session + user + plan + 6 prefetches (sections, indicators, targets, actuals,
-    # budget lines, allocations, disbursements, projects, duties, stated totals) = 13.
+    # session + user + the user's province membership + plan + 10 prefetches (sections,
+    # indicators, targets, actuals, budget lines, allocations, disbursements, projects,
+    # duties, stated totals) = 14.
     small = f.small_plan(indicators=1, lines=1)
     big = f.small_plan(indicators=12, lines=12)
     for plan in (small, big):
-        with django_assert_max_num_queries(13):
+        with django_assert_max_num_queries(14):
             response = admin_client.get(detail_url(plan))
         assert response.status_code == 200
     assert len(admin_client.get(detail_url(big)).json()["indicators"]) == 12

@@ -26,9 +26,12 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         plans = seed_plans_load()
         self.stdout.write(self.style.SUCCESS(f"Database ready: {plans} seed plan(s) loaded."))
-        self.stdout.write("Demo accounts (username / password / role):")
+        self.stdout.write("Demo accounts (username / password / role / province):")
         for account in demo_accounts_ensure():
-            self.stdout.write(f"  {account.username:<16} {account.password:<20} {account.role}")
+            province = account.province_code or "-"
+            self.stdout.write(
+                f"  {account.username:<12} {account.password:<15} {account.role:<20} {province}"
+            )
         if options["no_serve"]:
             return
         self.stdout.write(f"Serving on http://{options['addrport']}/ (Ctrl+C stops).")

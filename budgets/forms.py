@@ -1,0 +1,34 @@
+from django import forms
+from django.utils.translation import gettext as _
+
+from budgets.models import BudgetLine, Disbursement, FundingSource
+from indicators.forms import figure_text, read_figure
+
+
+class DisbursementEntryForm(forms.Form):
+    """The amount disbursed for one budget line from one source in one year (triệu đồng)."""
+
+    amount = forms.CharField(required=False, max_length=40)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(
+        self, *args, line: BudgetLine, source: FundingSource, current: Disbursement | None, **kw
+    ):
+        self.line, self.source, self.current = line, source, current
+        kw.setdefault("prefix", f"d{line.pk}-{source.pk}")
+        kw.setdefault(
+            "initial",
+            {
+                "amount": figure_text(current.amount) if current else "",
+                "version": current.version if current else 0,
+            },
+        )
+        super().__init__(*args, **kw)
+
+    def clean_amount(self):
+        amount = read_figure(self.cleaned_data["amount"])
+        if amount is None and self.current is not None:
+            raise forms.ValidationError(
+                _("A recorded amount cannot be emptied; type 0 or the corrected amount.")
+            )
+        return amount

@@ -1,0 +1,29 @@
+from django import template
+
+from indicators.targets import format_figure
+
+register = template.Library()
+
+
+@register.filter
+def figure(value):
+    """Show a stored Decimal figure in the active language's notation: 1.093.410 or 0,85."""
+    return format_figure(value)
+
+
+@register.filter
+def year(value):
+    """Show a year without a thousands separator: 2013, never 2.013."""
+    return "" if value is None else str(value)
+
+
+@register.filter
+def shown(value):
+    """Show any recorded value: Decimals as figures, None as a dash, the rest as text."""
+    from decimal import Decimal
+
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, Decimal):
+        return format_figure(value)
+    return value
