@@ -68,7 +68,7 @@ def disbursements_save(
         disbursement.status = Disbursement.Status.DRAFT
         disbursement.entered_by = user
         disbursement.version += 1
-        disbursement._change_reason = reason
+        disbursement._change_reason = reason or None
         disbursement.full_clean()
         disbursement.save()
     return len(changed)

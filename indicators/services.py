@@ -89,7 +89,7 @@ def actuals_save(*, plan: Plan, year: int, user, rows: list[ActualInput], reason
         actual.status = Actual.Status.DRAFT
         actual.entered_by = user
         actual.version += 1
-        actual._change_reason = reason
+        actual._change_reason = reason or None
         actual.full_clean()
         actual.save()
     return len(changed)

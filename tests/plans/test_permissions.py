@@ -1,0 +1,182 @@
+"""Who may see and change what: one table of URL × role → status, and a check that no URL
+of the portal is missing from it."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "staff_a", "staff_b", "leader_a", "national", "admin"]
+
+# name → (method, url builder, expected status per role in ROLES order).
+# 302 for pages: anonymous users are sent to the login page, and a successful POST redirects.
+# 404 outside the user's province, 403 for a role that lacks the action.
+MATRIX = {
+    "plans:plan-list": (
+        "get",
+        lambda w: reverse("plans:plan-list"),
+        [302, 200, 200, 200, 200, 200],
+    ),
+    "plans:entry-indicators": (
+        "get",
+        lambda w: reverse("plans:entry-indicators", args=[w.plan_a.slug, 2013]),
+        [302, 200, 404, 200, 200, 200],
+    ),
+    "plans:entry-indicators:post": (
+        "post",
+        lambda w: reverse("plans:entry-indicators", args=[w.plan_a.slug, 2013]),
+        [302, 302, 404, 403, 403, 302],
+    ),
+    "plans:entry-budget": (
+        "get",
+        lambda w: reverse("plans:entry-budget", args=[w.plan_a.slug, 2013]),
+        [302, 200, 404, 200, 200, 200],
+    ),
+    "plans:entry-budget:post": (
+        "post",
+        lambda w: reverse("plans:entry-budget", args=[w.plan_a.slug, 2013]),
+        [302, 302, 404, 403, 403, 302],
+    ),
+    "plans:submit": (
+        "post",
+        lambda w: reverse("plans:submit", args=[w.plan_a.slug, 2013]),
+        [302, 302, 404, 403, 403, 302],
+    ),
+    "plans:approve": (
+        "post",
+        lambda w: reverse("plans:approve", args=[w.plan_a.slug, 2013]),
+        [302, 403, 404, 302, 403, 302],
+    ),
+    "plans:return": (
+        "post",
+        lambda w: reverse("plans:return", args=[w.plan_a.slug, 2013]),
+        [302, 403, 404, 302, 403, 302],
+    ),
+    "plans:reopen": (
+        "post",
+        lambda w: reverse("plans:reopen", args=[w.plan_a.slug, 2013]),
+        [302, 403, 404, 302, 403, 302],
+    ),
+    "plans:indicator-history": (
+        "get",
+        lambda w: reverse("plans:indicator-history", args=[w.percent.pk]),
+        [302, 200, 404, 200, 200, 200],
+    ),
+    "plans:budget-line-history": (
+        "get",
+        lambda w: reverse("plans:budget-line-history", args=[w.line.pk]),
+        [302, 200, 404, 200, 200, 200],
+    ),
+    "plans:api-plan-list": (
+        "get",
+        lambda w: reverse("plans:api-plan-list"),
+        [401, 200, 200, 200, 200, 200],
+    ),
+    "plans:api-plan-detail": (
+        "get",
+        lambda w: reverse("plans:api-plan-detail", args=[w.plan_a.slug]),
+        [401, 200, 404, 200, 200, 200],
+    ),
+    "admin:changelist": (
+        "get",
+        lambda w: reverse("admin:indicators_actual_changelist"),
+        [302, 302, 302, 302, 302, 200],
+    ),
+    "admin:change-plan": (
+        "get",
+        lambda w: reverse("admin:plans_plan_change", args=[w.plan_a.pk]),
+        [302, 302, 302, 302, 302, 200],
+    ),
+    "admin:users": (
+        "get",
+        lambda w: reverse("admin:auth_user_changelist"),
+        [302, 302, 302, 302, 302, 200],
+    ),
+    "login": ("get", lambda w: reverse("login"), [200, 302, 302, 302, 302, 302]),
+    "logout": ("post", lambda w: reverse("logout"), [302, 302, 302, 302, 302, 302]),
+}
+# URLs that are not pages of ours.
+NOT_CHECKED = {"set_language"}
+
+
+def _names(patterns, namespace=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}"
+
+
+def test_every_url_of_the_portal_has_a_rule():
+    covered = {name.split(":post")[0] for name in MATRIX} | NOT_CHECKED
+    assert set(_names(get_resolver().url_patterns)) - covered == set()
+
+
+CASES = [
+    pytest.param(name, role, index, id=f"{name}-{role}")
+    for name in MATRIX
+    for index, role in enumerate(ROLES)
+]
+
+
+def post_data(world):
+    """Return a valid, unchanged submission of plan A's entry pages plus workflow fields."""
+    data = {"comment": "sai số liệu", "reason": "sửa"}
+    for indicator in (world.percent, world.count, world.qualitative):
+        data[f"i{indicator.pk}-version"] = 0
+    data[f"d{world.line.pk}-{world.source.pk}-version"] = 0
+    return data
+
+
+@pytest.mark.parametrize(("name", "role", "index"), CASES)
+def test_status_by_role(world, as_user, name, role, index):
+    method, url, expected = MATRIX[name]
+    client = as_user(world.users[role])
+    data = post_data(world) if method == "post" else None
+    response = getattr(client, method)(url(world), data)
+    assert response.status_code == expected[index]
+
+
+def test_anonymous_pages_redirect_to_the_login_page(world, client):
+    response = client.get(reverse("plans:entry-indicators", args=[world.plan_a.slug, 2013]))
+    assert response.url.startswith(reverse("login"))
+
+
+def test_post_without_csrf_token_is_refused(world):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.users["staff_a"])
+    url = reverse("plans:entry-indicators", args=[world.plan_a.slug, 2013])
+    assert client.post(url, {}).status_code == 403
+
+
+def test_staff_cannot_write_another_province_through_a_crafted_form(world, as_user):
+    # Field names of plan B's indicator sent to plan A's URL are ignored: only A's rows exist.
+    client = as_user(world.users["staff_a"])
+    url = reverse("plans:entry-indicators", args=[world.plan_a.slug, 2013])
+    client.post(
+        url, {f"i{world.b_indicator.pk}-value": "50", f"i{world.b_indicator.pk}-version": 0}
+    )
+    assert not world.b_indicator.actuals.exists()
+
+
+def test_api_hides_unapproved_figures_from_national_leaders(world, as_user):
+    from tests import factories as f
+
+    f.actual(world.percent, year=2013, value="40")
+    url = reverse("plans:api-plan-detail", args=[world.plan_a.slug])
+    for role, visible in [("staff_a", 1), ("leader_a", 1), ("national", 0), ("admin", 1)]:
+        document = as_user(world.users[role]).get(url).json()
+        indicator = next(i for i in document["indicators"] if i["code"] == "VT-1")
+        assert len(indicator["actuals"]) == visible, role
+
+
+def test_plan_list_shows_only_the_users_province(world, as_user):
+    response = as_user(world.users["staff_b"]).get(reverse("plans:plan-list"))
+    assert [plan.slug for plan in response.context["plans"]] == ["plan-b"]
+    response = as_user(world.users["national"]).get(reverse("plans:plan-list"))
+    assert {plan.slug for plan in response.context["plans"]} == {"plan-a", "plan-b"}
