@@ -143,3 +143,18 @@ def test_roles_have_their_actions():
     assert not {"enter_figures", "approve_figures"} & perms("Lãnh đạo trung ương")
     assert {"add_plan", "delete_target", "change_user"} <= perms("Quản trị")
 
+
+
+def test_admin_bulk_delete_action_leaves_a_deletion_record(world, client):
+    from tests import factories as f
+
+    actual = f.actual(world.percent, year=2013, value="40")
+    client.force_login(world.users["admin"])
+    response = client.post(
+        reverse("admin:indicators_actual_changelist"),
+        {"action": "delete_selected", "_selected_action": [actual.pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert not Actual.objects.exists()
+    deletion = Actual.history.get(history_type="-")
+    assert (deletion.value, deletion.history_user.username) == (Decimal("40"), "admin_user")
