@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch
 
+from indicators.achievement import Status, TargetFacts, YearStatus, year_status
 from indicators.models import Actual, Indicator, Target
 from plans.models import Plan, Section
 
@@ -60,3 +61,76 @@ def entry_rows(plan: Plan, year: int) -> list[SectionRows]:
             groups.append(SectionRows(indicator.section, []))
         groups[-1].rows.append(row)
     return groups
+
+
+APPROVED_ONLY = (Actual.Status.APPROVED,)
+ALL_STATUSES = tuple(Actual.Status.values)
+
+
+@dataclass
+class IndicatorProgress:
+    """An indicator with its targets, the figures the viewer may see, and its status."""
+
+    indicator: Indicator
+    targets: list[Target]
+    actuals: dict[int, Actual]
+    as_of: int | None  # the year the status is judged in
+    status: YearStatus | None
+    progress: str = ""  # qualitative objectives: the latest progress reported
+
+    @property
+    def latest_year(self) -> int | None:
+        return max(self.actuals) if self.actuals else None
+
+    @property
+    def status_code(self) -> str:
+        if self.indicator.is_qualitative:
+            return self.progress or Status.NO_DATA
+        return self.status.status if self.status else Status.NO_DATA
+
+    @property
+    def has_unapproved(self) -> bool:
+        return any(a.status != Actual.Status.APPROVED for a in self.actuals.values())
+
+
+def with_progress_data(indicators, *, statuses=APPROVED_ONLY):
+    """Return `indicators` with targets and the actuals of the given statuses prefetched."""
+    return indicators.select_related(
+        "section", "section__sector", "plan", "concept"
+    ).prefetch_related(
+        Prefetch("targets", queryset=Target.objects.order_by("year")),
+        Prefetch(
+            "actuals",
+            queryset=Actual.objects.filter(status__in=statuses).order_by("year"),
+        ),
+    )
+
+
+def progress_of(
+    indicator: Indicator, *, as_of: int | None = None, statuses=ALL_STATUSES
+) -> IndicatorProgress:
+    """Return the indicator's progress judged in `as_of`, or in its latest year with a figure.
+
+    Only actuals with one of `statuses` count. `indicator` must come from with_progress_data():
+    no query is made here.
+    """
+    targets = list(indicator.targets.all())
+    actuals = {a.year: a for a in indicator.actuals.all() if a.status in statuses}
+    year = as_of if as_of is not None else (max(actuals) if actuals else None)
+    if indicator.is_qualitative:
+        reported = [actuals[y] for y in sorted(actuals) if year is None or y <= year]
+        progress = reported[-1].progress if reported else ""
+        return IndicatorProgress(indicator, targets, actuals, year, None, progress)
+    if year is None:
+        return IndicatorProgress(indicator, targets, actuals, None, None)
+    values = {y: a.value for y, a in actuals.items() if a.value is not None}
+    status = year_status(
+        direction=indicator.direction,
+        aggregation=indicator.aggregation,
+        targets=[TargetFacts.of(t) for t in targets],
+        values_by_year=values,
+        year=year,
+        baseline_value=indicator.baseline_value,
+        baseline_year=indicator.baseline_year,
+    )
+    return IndicatorProgress(indicator, targets, actuals, year, status)

@@ -5,7 +5,14 @@ from plans import views
 app_name = "plans"
 
 urlpatterns = [
-    path("", views.plan_list, name="plan-list"),
+    path("", views.home, name="home"),
+    path("plans/<slug:slug>/", views.plan_dashboard, name="plan-dashboard"),
+    path("plans/<slug:slug>/source/", views.plan_source, name="plan-source"),
+    path("provinces/<slug:province>/<int:year>/", views.year_view, name="year-view"),
+    path("compare/", views.concept_list, name="concept-list"),
+    path("compare/<slug:code>/", views.concept_compare, name="concept-compare"),
+    path("agencies/", views.agency_list, name="agency-list"),
+    path("agencies/<slug:code>/", views.agency_detail, name="agency-detail"),
     path("plans/<slug:slug>/<int:year>/", views.entry_indicators, name="entry-indicators"),
     path("plans/<slug:slug>/<int:year>/budget/", views.entry_budget, name="entry-budget"),
     path("plans/<slug:slug>/<int:year>/submit/", views.plan_year_submit, name="submit"),

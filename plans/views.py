@@ -7,16 +7,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from budgets import charts as budget_charts
 from budgets.forms import DisbursementEntryForm
 from budgets.models import BudgetLine
 from budgets.selectors import disbursement_rows
 from budgets.services import DisbursementInput, disbursements_save
+from indicators import charts as indicator_charts
 from indicators.forms import ActualEntryForm
-from indicators.models import Indicator
+from indicators.models import Indicator, IndicatorConcept
 from indicators.selectors import entry_rows
 from indicators.services import ActualInput, actuals_save
-from plans import access, selectors, services
-from plans.models import Plan, PlanYear
+from plans import access, dashboards, forms, selectors, services, tables
+from plans.models import Agency, Plan, PlanYear, Province
 from plans.workflow import EditConflict, EntryRefused
 
 
@@ -56,11 +58,153 @@ def api_plan_detail(request, slug):
 # Pages
 
 
+def _show_unapproved(request) -> bool:
+    return request.GET.get("figures") == "all"
+
+
 @login_required
 @require_GET
-def plan_list(request):
-    plans = access.plans_for_user(request.user).select_related("province", "province__successor")
-    return render(request, "plans/plan_list.html", {"plans": plans})
+def home(request):
+    show = _show_unapproved(request)
+    return render(
+        request,
+        "plans/home.html",
+        {
+            "provinces": dashboards.home_summaries(request.user, show_unapproved=show),
+            "show_unapproved": show,
+        },
+    )
+
+
+@login_required
+@require_GET
+def plan_dashboard(request, slug):
+    plan = access.get_plan_for_user(request.user, slug, queryset=Plan.objects.with_province())
+    show = _show_unapproved(request)
+    statuses = dashboards.visible_statuses(request.user, plan, show_unapproved=show)
+    dashboard = dashboards.plan_dashboard(plan, statuses=statuses)
+    records = tables.indicator_records(dashboard.progresses, dashboard.years)
+    filters = forms.IndicatorFilterForm(request.GET or None, records=records)
+    shown = filters.apply(records)
+    charts = [
+        {
+            "id": f"chart-{record['pk']}",
+            "data_id": f"chart-{record['pk']}-data",
+            "code": record["code"],
+            "name": record["name"],
+            "figure": indicator_charts.indicator_figure(
+                record["progress"], first_year=plan.first_year
+            ),
+            "summary": indicator_charts.indicator_chart_summary(record["progress"]),
+        }
+        for record in shown
+        if not record["progress"].indicator.is_qualitative
+    ]
+    context = {
+        "plan": plan,
+        "dashboard": dashboard,
+        "table": tables.indicator_table(shown, dashboard.years, request=request),
+        "filters": filters,
+        "charts": charts,
+        "budget_figure": budget_charts.budget_figure(dashboard.budget_cells)
+        if dashboard.budget_cells
+        else None,
+        "planned_total": budget_charts.total(dashboard.budget_cells, "planned"),
+        "disbursed_total": budget_charts.total(dashboard.budget_cells, "disbursed"),
+        "show_unapproved": show and statuses != dashboards.APPROVED_ONLY,
+        "can_see_unapproved": access.sees_unapproved(request.user, plan),
+        "can_enter": access.can_enter(request.user, plan),
+    }
+    return render(request, "plans/plan_dashboard.html", context)
+
+
+@login_required
+@require_GET
+def plan_source(request, slug):
+    plan = access.get_plan_for_user(request.user, slug)
+    return render(request, "plans/plan_source.html", {"plan": plan})
+
+
+@login_required
+@require_GET
+def year_view(request, province, year):
+    province_obj = get_object_or_404(Province, slug=province)
+    if not (
+        access.reaches_all_provinces(request.user)
+        or access.user_province_id(request.user) == province_obj.pk
+    ):
+        raise Http404
+    show = _show_unapproved(request)
+    rows = dashboards.year_view(request.user, province_obj, year, show_unapproved=show)
+    return render(
+        request,
+        "plans/year_view.html",
+        {
+            "province": province_obj,
+            "year": year,
+            "rows": rows,
+            "show_unapproved": show,
+            "years": range(year - 5, year + 6),
+        },
+    )
+
+
+@login_required
+@require_GET
+def concept_list(request):
+    concepts = (
+        IndicatorConcept.objects.filter(indicators__plan__in=access.plans_for_user(request.user))
+        .distinct()
+        .order_by("name")
+    )
+    return render(request, "plans/concept_list.html", {"concepts": concepts})
+
+
+@login_required
+@require_GET
+def concept_compare(request, code):
+    concept = get_object_or_404(IndicatorConcept, code=code)
+    show = _show_unapproved(request)
+    series = dashboards.concept_comparison(request.user, concept, show_unapproved=show)
+    return render(
+        request,
+        "plans/concept_compare.html",
+        {
+            "concept": concept,
+            "series": series,
+            "figure": indicator_charts.comparison_figure(concept, series),
+            "years": sorted(
+                {
+                    y
+                    for s in series
+                    for y in [*s.progress.actuals, *(t.year for t in s.progress.targets)]
+                }
+            ),
+            "show_unapproved": show,
+        },
+    )
+
+
+@login_required
+@require_GET
+def agency_list(request):
+    return render(
+        request, "plans/agency_list.html", {"agencies": dashboards.agencies_with_work(request.user)}
+    )
+
+
+@login_required
+@require_GET
+def agency_detail(request, code):
+    agency = get_object_or_404(Agency.objects.select_related("province", "successor"), code=code)
+    projects, duties = dashboards.agency_overview(request.user, agency)
+    if not projects and not duties:
+        raise Http404
+    return render(
+        request,
+        "plans/agency_detail.html",
+        {"agency": agency, "projects": projects, "duties": duties},
+    )
 
 
 def _plan_year(plan: Plan, year: int) -> PlanYear:

@@ -27,3 +27,11 @@ def shown(value):
     if isinstance(value, Decimal):
         return format_figure(value)
     return value
+
+
+@register.filter
+def status_badge(code):
+    """Show a status as a coloured badge with a symbol and its name (readable without colour)."""
+    from plans.tables import status_badge as badge
+
+    return badge(code)

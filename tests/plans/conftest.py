@@ -32,6 +32,12 @@ class World:
         self.line = f.budget_line(self.plan_a, code="L1", name="Hạ tầng")
         f.allocation(self.line, amount="1000", year_from=2011, year_to=2015)
         self.source = self.line.allocations.get().source
+        self.concept = f.concept("internet-users-pct")
+        self.percent.concept = self.concept
+        self.percent.save()
+        self.agency = f.agency(self.province_a, "Sở TT&TT Hậu Giang", code="hg-stttt")
+        f.project(self.plan_a, code="DA1", name="Trung tâm dữ liệu", lead_agency=self.agency)
+        f.responsibility(self.plan_a, self.agency, code="R1", duties="Chủ trì triển khai")
         self.b_indicator = f.indicator(self.plan_b, code="B-1")
         self.b_line = f.budget_line(self.plan_b, code="BL1")
         self.users = {

@@ -144,7 +144,6 @@ def test_roles_have_their_actions():
     assert {"add_plan", "delete_target", "change_user"} <= perms("Quản trị")
 
 
-
 def test_admin_bulk_delete_action_leaves_a_deletion_record(world, client):
     from tests import factories as f
 

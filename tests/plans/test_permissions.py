@@ -12,10 +12,41 @@ ROLES = ["anonymous", "staff_a", "staff_b", "leader_a", "national", "admin"]
 # 302 for pages: anonymous users are sent to the login page, and a successful POST redirects.
 # 404 outside the user's province, 403 for a role that lacks the action.
 MATRIX = {
-    "plans:plan-list": (
+    "plans:home": ("get", lambda w: reverse("plans:home"), [302, 200, 200, 200, 200, 200]),
+    "plans:plan-dashboard": (
         "get",
-        lambda w: reverse("plans:plan-list"),
+        lambda w: reverse("plans:plan-dashboard", args=[w.plan_a.slug]),
+        [302, 200, 404, 200, 200, 200],
+    ),
+    "plans:plan-source": (
+        "get",
+        lambda w: reverse("plans:plan-source", args=[w.plan_a.slug]),
+        [302, 200, 404, 200, 200, 200],
+    ),
+    "plans:year-view": (
+        "get",
+        lambda w: reverse("plans:year-view", args=[w.province_a.slug, 2013]),
+        [302, 200, 404, 200, 200, 200],
+    ),
+    "plans:concept-list": (
+        "get",
+        lambda w: reverse("plans:concept-list"),
         [302, 200, 200, 200, 200, 200],
+    ),
+    "plans:concept-compare": (
+        "get",
+        lambda w: reverse("plans:concept-compare", args=[w.concept.code]),
+        [302, 200, 200, 200, 200, 200],
+    ),
+    "plans:agency-list": (
+        "get",
+        lambda w: reverse("plans:agency-list"),
+        [302, 200, 200, 200, 200, 200],
+    ),
+    "plans:agency-detail": (
+        "get",
+        lambda w: reverse("plans:agency-detail", args=[w.agency.code]),
+        [302, 200, 404, 200, 200, 200],
     ),
     "plans:entry-indicators": (
         "get",
@@ -175,8 +206,16 @@ def test_api_hides_unapproved_figures_from_national_leaders(world, as_user):
         assert len(indicator["actuals"]) == visible, role
 
 
-def test_plan_list_shows_only_the_users_province(world, as_user):
-    response = as_user(world.users["staff_b"]).get(reverse("plans:plan-list"))
-    assert [plan.slug for plan in response.context["plans"]] == ["plan-b"]
-    response = as_user(world.users["national"]).get(reverse("plans:plan-list"))
-    assert {plan.slug for plan in response.context["plans"]} == {"plan-a", "plan-b"}
+def test_home_shows_only_the_users_province(world, as_user):
+    def slugs(role):
+        response = as_user(world.users[role]).get(reverse("plans:home"))
+        return {s.plan.slug for group in response.context["provinces"] for s in group.plans}
+
+    assert slugs("staff_b") == {"plan-b"}
+    assert slugs("national") == {"plan-a", "plan-b"}
+
+
+def test_compare_shows_other_provinces_only_to_those_who_reach_them(world, as_user):
+    url = reverse("plans:concept-compare", args=[world.concept.code])
+    assert as_user(world.users["staff_b"]).get(url).context["series"] == []
+    assert len(as_user(world.users["national"]).get(url).context["series"]) == 1

@@ -1,0 +1,295 @@
+"""Reads behind the leadership dashboards: plain data, a fixed number of queries per page."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Prefetch, Q, Sum
+
+from budgets.models import Allocation, BudgetLine, Disbursement, FundingSource
+from indicators.achievement import Status
+from indicators.models import Actual, Indicator, IndicatorConcept
+from indicators.selectors import (
+    ALL_STATUSES,
+    APPROVED_ONLY,
+    IndicatorProgress,
+    progress_of,
+    with_progress_data,
+)
+from plans import access
+from plans.models import Agency, Plan, Project, Province, Responsibility
+
+# Summary buckets on the home page; a milestone missed counts as behind.
+SUMMARY_BUCKETS = {
+    Status.ACHIEVED: Status.ACHIEVED,
+    Status.ON_TRACK: Status.ON_TRACK,
+    Status.AT_RISK: Status.AT_RISK,
+    Status.BEHIND: Status.BEHIND,
+    Status.NOT_ACHIEVED: Status.BEHIND,
+    Status.NO_DATA: Status.NO_DATA,
+}
+
+
+def visible_statuses(user, plan: Plan, *, show_unapproved: bool) -> tuple[str, ...]:
+    """Return the figure statuses `user` sees on `plan`: approved only unless asked and allowed."""
+    if show_unapproved and access.sees_unapproved(user, plan):
+        return ALL_STATUSES
+    return APPROVED_ONLY
+
+
+@dataclass
+class PlanSummary:
+    plan: Plan
+    year: int | None  # the latest year with figures
+    counts: dict[str, int]
+    qualitative_done: int
+    qualitative_total: int
+    planned: Decimal
+    disbursed: Decimal
+
+    @property
+    def disbursed_percent(self) -> Decimal | None:
+        if not self.planned:
+            return None
+        return (self.disbursed / self.planned * 100).quantize(Decimal("0.1"))
+
+
+@dataclass
+class ProvinceSummaries:
+    province: Province
+    plans: list[PlanSummary] = field(default_factory=list)
+
+
+def plan_summary(plan: Plan, indicators, statuses, planned, disbursed) -> PlanSummary:
+    """Return the plan's status counts in its latest year with figures; no queries.
+
+    `indicators` come from with_progress_data(); only actuals with `statuses` count.
+    """
+    years = [a.year for i in indicators for a in i.actuals.all() if a.status in statuses]
+    year = max(years) if years else None
+    counts = {bucket: 0 for bucket in dict.fromkeys(SUMMARY_BUCKETS.values())}
+    done = total_qualitative = 0
+    for indicator in indicators:
+        progress = progress_of(indicator, as_of=year, statuses=statuses)
+        if indicator.is_qualitative:
+            total_qualitative += 1
+            done += progress.progress == Actual.Progress.DONE
+        else:
+            counts[SUMMARY_BUCKETS[progress.status_code]] += 1
+    return PlanSummary(plan, year, counts, done, total_qualitative, planned, disbursed)
+
+
+def home_summaries(user, *, show_unapproved: bool = False) -> list[ProvinceSummaries]:
+    """Return each province the user reaches with its plans' summaries.
+
+    Queries: plans, indicators, targets, actuals, planned sums, disbursed sums.
+    """
+    plans = list(
+        access.plans_for_user(user)
+        .select_related("province", "province__successor")
+        .order_by("province__name", "first_year", "slug")
+    )
+    statuses = {
+        plan.pk: visible_statuses(user, plan, show_unapproved=show_unapproved) for plan in plans
+    }
+    indicators = with_progress_data(
+        Indicator.objects.filter(plan__in=plans),
+        statuses=ALL_STATUSES if show_unapproved else APPROVED_ONLY,
+    )
+    by_plan = defaultdict(list)
+    for indicator in indicators:
+        by_plan[indicator.plan_id].append(indicator)
+    planned = dict(
+        Allocation.objects.filter(line__plan__in=plans)
+        .values_list("line__plan")
+        .annotate(total=Sum("amount"))
+        .values_list("line__plan", "total")
+    )
+    disbursed = defaultdict(Decimal)
+    rows = (
+        Disbursement.objects.filter(line__plan__in=plans)
+        .values_list("line__plan", "status")
+        .annotate(total=Sum("amount"))
+    )
+    for plan_id, status, total in rows:
+        if status in statuses[plan_id]:
+            disbursed[plan_id] += total
+    provinces: dict[int, ProvinceSummaries] = {}
+    for plan in plans:
+        group = provinces.setdefault(plan.province_id, ProvinceSummaries(plan.province))
+        group.plans.append(
+            plan_summary(
+                plan,
+                by_plan[plan.pk],
+                statuses[plan.pk],
+                planned.get(plan.pk, Decimal(0)),
+                disbursed[plan.pk],
+            )
+        )
+    return list(provinces.values())
+
+
+@dataclass
+class LineAmounts:
+    line: BudgetLine
+    planned_by_source: dict[FundingSource, Decimal]
+    disbursed_by_source: dict[FundingSource, Decimal]
+    has_unapproved: bool
+
+    @property
+    def planned(self) -> Decimal:
+        return sum(self.planned_by_source.values(), Decimal(0))
+
+    @property
+    def disbursed(self) -> Decimal:
+        return sum(self.disbursed_by_source.values(), Decimal(0))
+
+
+@dataclass
+class PlanDashboard:
+    plan: Plan
+    progresses: list[IndicatorProgress]
+    years: list[int]
+    lines: list[LineAmounts]
+    # (period label, kind "planned"/"disbursed", source) -> amount
+    budget_cells: dict[tuple[str, str, FundingSource], Decimal]
+    projects: list[Project]
+    duties_by_agency: list[tuple[Agency, list[Responsibility]]]
+    stated_totals: list
+
+
+def _period_label(year_from: int, year_to: int) -> str:
+    return str(year_from) if year_from == year_to else f"{year_from}-{year_to}"
+
+
+def plan_dashboard(plan: Plan, *, statuses: tuple[str, ...]) -> PlanDashboard:
+    """Return everything the plan dashboard shows; a fixed number of queries."""
+    progresses = [
+        progress_of(indicator, statuses=statuses)
+        for indicator in with_progress_data(plan.indicators.all(), statuses=statuses).order_by(
+            "section__position", "section__code", "position", "code"
+        )
+    ]
+    lines = (
+        BudgetLine.objects.filter(plan=plan)
+        .select_related("project", "sector")
+        .prefetch_related(
+            Prefetch("allocations", queryset=Allocation.objects.select_related("source")),
+            Prefetch(
+                "disbursements",
+                queryset=Disbursement.objects.filter(status__in=statuses).select_related("source"),
+            ),
+        )
+        .order_by("position", "code")
+    )
+    line_amounts, cells = [], defaultdict(Decimal)
+    for line in lines:
+        planned, disbursed = defaultdict(Decimal), defaultdict(Decimal)
+        for allocation in line.allocations.all():
+            planned[allocation.source] += allocation.amount
+            label = _period_label(allocation.year_from, allocation.year_to)
+            cells[(label, "planned", allocation.source)] += allocation.amount
+        unapproved = False
+        for disbursement in line.disbursements.all():
+            disbursed[disbursement.source] += disbursement.amount
+            cells[(str(disbursement.year), "disbursed", disbursement.source)] += disbursement.amount
+            unapproved |= disbursement.status != Disbursement.Status.APPROVED
+        line_amounts.append(LineAmounts(line, dict(planned), dict(disbursed), unapproved))
+    duties = defaultdict(list)
+    agencies = {}
+    for responsibility in plan.responsibilities.select_related("agency", "section").order_by(
+        "position", "code"
+    ):
+        agencies[responsibility.agency_id] = responsibility.agency
+        duties[responsibility.agency_id].append(responsibility)
+    return PlanDashboard(
+        plan=plan,
+        progresses=progresses,
+        years=list(range(plan.first_year, (plan.horizon_year or plan.last_year) + 1)),
+        lines=line_amounts,
+        budget_cells=dict(cells),
+        projects=list(
+            plan.projects.select_related("lead_agency", "parent").order_by("position", "code")
+        ),
+        duties_by_agency=[(agencies[pk], items) for pk, items in duties.items()],
+        stated_totals=list(plan.stated_totals.select_related("source")),
+    )
+
+
+@dataclass
+class YearRow:
+    plan: Plan
+    progress: IndicatorProgress
+    target: object  # this year's target or the next milestone's
+    target_is_own: bool
+
+
+def year_view(user, province: Province, year: int, *, show_unapproved: bool) -> list[YearRow]:
+    """Return every indicator of the province's plans in force in `year`, judged in `year`."""
+    plans = [
+        plan
+        for plan in access.plans_for_user(user).filter(province=province).select_related("province")
+        if plan.covers_year(year)
+    ]
+    statuses = {p.pk: visible_statuses(user, p, show_unapproved=show_unapproved) for p in plans}
+    indicators = with_progress_data(
+        Indicator.objects.filter(plan__in=plans),
+        statuses=ALL_STATUSES if show_unapproved else APPROVED_ONLY,
+    ).order_by("plan__first_year", "plan__slug", "section__position", "position", "code")
+    rows = []
+    for indicator in indicators:
+        progress = progress_of(indicator, as_of=year, statuses=statuses[indicator.plan_id])
+        targets = progress.targets
+        own = next((t for t in targets if t.year == year), None)
+        upcoming = next((t for t in targets if t.year > year), None)
+        target = own or upcoming or (targets[-1] if targets else None)
+        rows.append(YearRow(indicator.plan, progress, target, own is not None))
+    return rows
+
+
+@dataclass
+class ConceptSeries:
+    plan: Plan
+    progress: IndicatorProgress
+
+
+def concept_comparison(user, concept: IndicatorConcept, *, show_unapproved: bool):
+    """Return, for each plan the user reaches, its indicators measuring `concept`."""
+    plans = {p.pk: p for p in access.plans_for_user(user).select_related("province")}
+    indicators = with_progress_data(
+        concept.indicators.filter(plan__in=list(plans)),
+        statuses=ALL_STATUSES if show_unapproved else APPROVED_ONLY,
+    ).order_by("plan__province__name", "plan__first_year", "code")
+    series = []
+    for indicator in indicators:
+        plan = plans[indicator.plan_id]
+        statuses = visible_statuses(user, plan, show_unapproved=show_unapproved)
+        series.append(ConceptSeries(plan, progress_of(indicator, statuses=statuses)))
+    return series
+
+
+def agency_overview(user, agency: Agency):
+    """Return the projects the agency leads and the duties assigned to it, in reachable plans."""
+    plans = access.plans_for_user(user)
+    projects = list(
+        Project.objects.filter(lead_agency=agency, plan__in=plans)
+        .select_related("plan", "plan__province", "parent")
+        .order_by("plan__first_year", "plan__slug", "position")
+    )
+    duties = list(
+        Responsibility.objects.filter(agency=agency, plan__in=plans)
+        .select_related("plan", "plan__province", "section")
+        .order_by("plan__first_year", "plan__slug", "position")
+    )
+    return projects, duties
+
+
+def agencies_with_work(user):
+    """Return the agencies that lead a project or hold a duty in a plan the user reaches."""
+    plans = access.plans_for_user(user)
+    return (
+        Agency.objects.filter(Q(led_projects__plan__in=plans) | Q(responsibilities__plan__in=plans))
+        .select_related("province")
+        .distinct()
+        .order_by("province__name", "name")
+    )

@@ -1,0 +1,152 @@
+"""django-tables2 tables of the dashboards, fed with plain dicts built from selectors."""
+
+import django_tables2 as tables
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from indicators.achievement import Status
+from indicators.models import Actual
+from indicators.targets import format_figure
+
+# Text and a symbol as well as colour, so status reads without colour too.
+STATUS_LOOK = {
+    Status.ACHIEVED: ("✔", "success"),
+    Status.ON_TRACK: ("↗", "primary"),
+    Status.AT_RISK: ("!", "warning"),
+    Status.BEHIND: ("✖", "danger"),
+    Status.NOT_ACHIEVED: ("✖", "danger"),
+    Status.NO_DATA: ("○", "secondary"),
+    Actual.Progress.DONE: ("✔", "success"),
+    Actual.Progress.IN_PROGRESS: ("↗", "primary"),
+    Actual.Progress.NOT_STARTED: ("✖", "danger"),
+}
+STATUS_LABELS = {**dict(Status.choices), **dict(Actual.Progress.choices)}
+
+
+def status_badge(code: str):
+    symbol, colour = STATUS_LOOK.get(code, ("○", "secondary"))
+    return format_html(
+        '<span class="badge text-bg-{} status-{}"><span aria-hidden="true">{}</span> {}</span>',
+        colour,
+        code,
+        symbol,
+        STATUS_LABELS.get(code, code),
+    )
+
+
+class FigureColumn(tables.Column):
+    """A figure in Vietnamese notation; unapproved figures are marked as such."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("attrs", {"td": {"class": "num"}, "th": {"class": "num"}})
+        super().__init__(*args, **kwargs)
+
+    def render(self, value):
+        figure, approved = value
+        if approved:
+            return format_figure(figure)
+        return format_html(
+            '{} <small class="text-warning-emphasis" title="{}">*</small>',
+            format_figure(figure),
+            _("not yet approved"),
+        )
+
+    def value(self, value):
+        return value[0]
+
+
+class IndicatorTable(tables.Table):
+    code = tables.Column(verbose_name=_("code"))
+    name = tables.Column(verbose_name=_("indicator"))
+    section = tables.Column(verbose_name=_("section"))
+    sector = tables.Column(verbose_name=_("sector"))
+    scope = tables.Column(verbose_name=_("scope"))
+    unit = tables.Column(verbose_name=_("unit"))
+    targets = tables.Column(verbose_name=_("targets"), orderable=False)
+    status = tables.Column(verbose_name=_("status"), accessor="status_code")
+    percent = tables.Column(
+        verbose_name=_("% of target"), attrs={"td": {"class": "num"}, "th": {"class": "num"}}
+    )
+
+    class Meta:
+        attrs = {
+            "class": "table table-sm table-hover align-middle",
+            "data-testid": "indicator-table",
+        }
+        order_by = ("code",)
+        empty_text = _("No indicator matches these filters.")
+
+    def render_status(self, value, record):
+        return status_badge(value)
+
+    def render_percent(self, value):
+        return f"{format_figure(value)}%" if value is not None else "—"
+
+    def value_status(self, value):
+        return STATUS_LABELS.get(value, value)
+
+
+def indicator_records(progresses, years) -> list[dict]:
+    """Return one plain dict per indicator for IndicatorTable, actuals keyed actual_<year>."""
+    records = []
+    for progress in progresses:
+        indicator = progress.indicator
+        assessment = progress.status.assessment if progress.status else None
+        record = {
+            "pk": indicator.pk,
+            "code": indicator.code,
+            "name": indicator.name,
+            "section": str(indicator.section or ""),
+            "section_id": indicator.section_id,
+            "sector": str(indicator.section.sector)
+            if indicator.section and indicator.section.sector
+            else "",
+            "sector_id": indicator.section.sector_id if indicator.section else None,
+            "scope": indicator.scope,
+            "unit": indicator.unit,
+            "targets": " · ".join(f"{t.year}: {t.phrase}" for t in progress.targets),
+            "status_code": progress.status_code,
+            "percent": assessment.percent if assessment else None,
+            "progress": progress,
+        }
+        for year in years:
+            actual = progress.actuals.get(year)
+            if actual is None:
+                record[f"actual_{year}"] = None
+            elif actual.value is not None:
+                record[f"actual_{year}"] = (actual.value, actual.status == Actual.Status.APPROVED)
+            else:
+                record[f"actual_{year}"] = None
+        records.append(record)
+    return records
+
+
+def indicator_table(records, years, *, request=None) -> IndicatorTable:
+    """Return the table with one actual column per year that has any figure."""
+    shown_years = [y for y in years if any(r[f"actual_{y}"] for r in records)]
+    extra = [
+        (
+            f"actual_{year}",
+            FigureColumn(verbose_name=str(year), accessor=f"actual_{year}", default="—"),
+        )
+        for year in shown_years
+    ]
+    table = IndicatorTable(
+        records,
+        extra_columns=extra,
+        sequence=(
+            "code",
+            "name",
+            "section",
+            "sector",
+            "scope",
+            "unit",
+            "targets",
+            *[name for name, _column in extra],
+            "status",
+            "percent",
+        ),
+    )
+    if request is not None:
+        tables.RequestConfig(request, paginate=False).configure(table)
+    return table
