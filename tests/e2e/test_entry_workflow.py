@@ -9,7 +9,8 @@ from indicators.models import Actual, Indicator
 from plans.services import DEMO_PASSWORD, demo_accounts_ensure, seed_plans_load
 from tests.e2e.conftest import login, logout
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback restores what migrations created (roles, funding sources) after the flush.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 HAU_GIANG_2011 = "hau-giang-qh-bcvt-cntt-2020"
 
