@@ -11,7 +11,7 @@ from budgets.models import FundingSource
 from ictplan.staticfinders import PLOTLY_JS
 from indicators.charts import indicator_figure
 from indicators.models import Actual, Comparator
-from indicators.selectors import progress_of, with_progress_data
+from indicators.selectors import ALL_STATUSES, progress_of, with_progress_data
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +30,8 @@ def test_indicator_figure_is_valid_and_draws_range_band_path_and_actuals():
     )
     f.actual(indicator, year=2012, value="4", status=Actual.Status.APPROVED)
     f.actual(indicator, year=2013, value="6", status=Actual.Status.DRAFT)
-    progress = progress_of(with_progress_data(type(indicator).objects.filter(pk=indicator.pk))[0])
+    indicators = type(indicator).objects.filter(pk=indicator.pk)
+    progress = progress_of(with_progress_data(indicators, statuses=ALL_STATUSES)[0])
     figure = indicator_figure(progress, first_year=2011)
     go.Figure(figure)  # raises on anything plotly would not draw
     by_name = {trace.get("name"): trace for trace in figure["data"]}
