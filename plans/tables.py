@@ -2,6 +2,7 @@
 
 import django_tables2 as tables
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from indicators.achievement import Status
@@ -56,16 +57,17 @@ class FigureColumn(tables.Column):
 
 
 class IndicatorTable(tables.Table):
-    code = tables.Column(verbose_name=_("code"))
-    name = tables.Column(verbose_name=_("indicator"))
-    section = tables.Column(verbose_name=_("section"))
-    sector = tables.Column(verbose_name=_("sector"))
-    scope = tables.Column(verbose_name=_("scope"))
-    unit = tables.Column(verbose_name=_("unit"))
-    targets = tables.Column(verbose_name=_("targets"), orderable=False)
-    status = tables.Column(verbose_name=_("status"), accessor="status_code")
+    code = tables.Column(verbose_name=capfirst(_("code")))
+    name = tables.Column(verbose_name=capfirst(_("indicator")))
+    section = tables.Column(verbose_name=capfirst(_("section")))
+    sector = tables.Column(verbose_name=capfirst(_("sector")))
+    scope = tables.Column(verbose_name=capfirst(_("scope")))
+    unit = tables.Column(verbose_name=capfirst(_("unit")))
+    targets = tables.Column(verbose_name=capfirst(_("targets")), orderable=False)
+    status = tables.Column(verbose_name=capfirst(_("status")), accessor="status_code")
     percent = tables.Column(
-        verbose_name=_("% of target"), attrs={"td": {"class": "num"}, "th": {"class": "num"}}
+        verbose_name=capfirst(_("% of target")),
+        attrs={"td": {"class": "num"}, "th": {"class": "num"}},
     )
 
     class Meta:
