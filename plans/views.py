@@ -1,11 +1,14 @@
+import io
 from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, JsonResponse
+from django.core import signing
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_tables2.export import TableExport
 
 from budgets import charts as budget_charts
 from budgets.forms import DisbursementEntryForm
@@ -17,7 +20,7 @@ from indicators.forms import ActualEntryForm
 from indicators.models import Indicator, IndicatorConcept
 from indicators.selectors import entry_rows
 from indicators.services import ActualInput, actuals_save
-from plans import access, dashboards, forms, selectors, services, tables
+from plans import access, dashboards, forms, imports, selectors, services, tables, workbooks
 from plans.models import Agency, Plan, PlanYear, Province
 from plans.workflow import EditConflict, EntryRefused
 
@@ -100,10 +103,17 @@ def plan_dashboard(request, slug):
         for record in shown
         if not record["progress"].indicator.is_qualitative
     ]
+    table = tables.indicator_table(shown, dashboard.years, request=request)
+    export_format = request.GET.get("_export")
+    if TableExport.is_valid_format(export_format):
+        name = workbooks.safe_filename(f"{_('Indicators')} {plan.document_number or plan.slug}")
+        return TableExport(export_format, table, exclude_columns=()).response(
+            f"{name}.{export_format}"
+        )
     context = {
         "plan": plan,
         "dashboard": dashboard,
-        "table": tables.indicator_table(shown, dashboard.years, request=request),
+        "table": table,
         "filters": filters,
         "charts": charts,
         "budget_figure": budget_charts.budget_figure(dashboard.budget_cells)
@@ -424,3 +434,91 @@ def budget_line_history(request, pk):
     return render(
         request, "plans/history.html", {"plan": line.plan, "subject": line, "entries": entries}
     )
+
+
+def _xlsx_response(report: workbooks.ReportFile) -> FileResponse:
+    # FileResponse writes filename* (RFC 5987) so Vietnamese names survive the download.
+    return FileResponse(
+        io.BytesIO(report.content),
+        as_attachment=True,
+        filename=report.filename,
+        content_type=workbooks.XLSX_CONTENT_TYPE,
+    )
+
+
+@login_required
+@require_GET
+def plan_report(request, slug):
+    plan = access.get_plan_for_user(request.user, slug, queryset=Plan.objects.with_province())
+    statuses = dashboards.visible_statuses(
+        request.user, plan, show_unapproved=_show_unapproved(request)
+    )
+    return _xlsx_response(workbooks.plan_report(dashboards.plan_dashboard(plan, statuses=statuses)))
+
+
+@login_required
+@require_GET
+def year_report(request, province, year):
+    province_obj = get_object_or_404(Province, slug=province)
+    if not (
+        access.reaches_all_provinces(request.user)
+        or access.user_province_id(request.user) == province_obj.pk
+    ):
+        raise Http404
+    rows = dashboards.year_view(
+        request.user, province_obj, year, show_unapproved=_show_unapproved(request)
+    )
+    return _xlsx_response(workbooks.year_report(province_obj, year, rows))
+
+
+@login_required
+@require_GET
+def progress_template(request, slug, year):
+    plan = access.get_plan_for_user(request.user, slug, action="enter")
+    _plan_year(plan, year)
+    report = workbooks.progress_template(
+        plan, year, entry_rows(plan, year), disbursement_rows(plan, year)
+    )
+    return _xlsx_response(report)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def progress_upload(request, slug, year):
+    plan = access.get_plan_for_user(request.user, slug, action="enter")
+    plan_year = _plan_year(plan, year)
+    context = _entry_context(request, plan, year, plan_year)
+    if request.method == "POST" and "payload" in request.POST:
+        try:
+            count = imports.progress_apply(
+                plan=plan, year=year, payload=request.POST["payload"], user=request.user
+            )
+        except signing.BadSignature:
+            messages.error(
+                request, _("The preview has expired or was altered; upload the file again.")
+            )
+        except EntryRefused as refused:
+            messages.error(request, str(refused))
+        except EditConflict:
+            messages.error(
+                request,
+                _(
+                    "Nothing was saved: some figures changed since the preview; "
+                    "upload the file again."
+                ),
+            )
+        else:
+            messages.success(
+                request, _("Imported: %(count)s figure(s) saved as draft.") % {"count": count}
+            )
+            return redirect("plans:entry-indicators", slug=plan.slug, year=year)
+        return redirect("plans:progress-upload", slug=plan.slug, year=year)
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, _("Choose a workbook to upload."))
+        else:
+            context["preview"] = imports.progress_preview(plan, year, upload)
+            status = 400 if context["preview"].errors else 200
+            return render(request, "plans/progress_upload.html", context, status=status)
+    return render(request, "plans/progress_upload.html", context)

@@ -23,6 +23,31 @@ MATRIX = {
         lambda w: reverse("plans:plan-source", args=[w.plan_a.slug]),
         [302, 200, 404, 200, 200, 200],
     ),
+    "plans:plan-report": (
+        "get",
+        lambda w: reverse("plans:plan-report", args=[w.plan_a.slug]),
+        [302, 200, 404, 200, 200, 200],
+    ),
+    "plans:year-report": (
+        "get",
+        lambda w: reverse("plans:year-report", args=[w.province_a.slug, 2013]),
+        [302, 200, 404, 200, 200, 200],
+    ),
+    "plans:progress-template": (
+        "get",
+        lambda w: reverse("plans:progress-template", args=[w.plan_a.slug, 2013]),
+        [302, 200, 404, 403, 403, 200],
+    ),
+    "plans:progress-upload": (
+        "get",
+        lambda w: reverse("plans:progress-upload", args=[w.plan_a.slug, 2013]),
+        [302, 200, 404, 403, 403, 200],
+    ),
+    "plans:progress-upload:post": (
+        "post",
+        lambda w: reverse("plans:progress-upload", args=[w.plan_a.slug, 2013]),
+        [302, 200, 404, 403, 403, 200],
+    ),
     "plans:year-view": (
         "get",
         lambda w: reverse("plans:year-view", args=[w.province_a.slug, 2013]),
