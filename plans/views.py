@@ -4,8 +4,9 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_tables2.export import TableExport
@@ -107,9 +108,13 @@ def plan_dashboard(request, slug):
     export_format = request.GET.get("_export")
     if TableExport.is_valid_format(export_format):
         name = workbooks.safe_filename(f"{_('Indicators')} {plan.document_number or plan.slug}")
-        return TableExport(export_format, table, exclude_columns=()).response(
-            f"{name}.{export_format}"
+        exporter = TableExport(export_format, table)
+        # Our own response: django-tables2 would put the Vietnamese name in a raw header.
+        response = HttpResponse(exporter.export(), content_type=exporter.content_type())
+        response["Content-Disposition"] = content_disposition_header(
+            as_attachment=True, filename=f"{name}.{export_format}"
         )
+        return response
     context = {
         "plan": plan,
         "dashboard": dashboard,

@@ -223,13 +223,14 @@ def _investment_sheet(workbook, dashboard):
     )
     subtotal_rows = []
     for item in dashboard.lines:
+        # (source, period) -> [planned, disbursed]; None where nothing is recorded.
         periods = {}
         for allocation in item.line.allocations.all():
-            key = (allocation.source, allocation.span_display)
-            periods.setdefault(key, [Decimal(0), Decimal(0)])[0] += allocation.amount
+            cell = periods.setdefault((allocation.source, allocation.span_display), [None, None])
+            cell[0] = (cell[0] or Decimal(0)) + allocation.amount
         for disbursement in item.line.disbursements.all():
-            key = (disbursement.source, str(disbursement.year))
-            periods.setdefault(key, [Decimal(0), Decimal(0)])[1] += disbursement.amount
+            cell = periods.setdefault((disbursement.source, str(disbursement.year)), [None, None])
+            cell[1] = (cell[1] or Decimal(0)) + disbursement.amount
         first = sheet.rows + 1
         for (source, period), (planned, disbursed) in sorted(
             periods.items(), key=lambda kv: (kv[0][0].position, kv[0][1])

@@ -1,0 +1,50 @@
+"""Open workbooks the way people do: with openpyxl, and with LibreOffice as a real spreadsheet."""
+
+import csv
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+
+SOFFICE = shutil.which("soffice") or "/usr/bin/soffice"
+# 44 = comma, 34 = double quote, 76 = UTF-8, 1 = from row 1, then: formulas as values,
+# cells as shown off, ..., -1 = every sheet to its own file (LibreOffice 7.2 and later).
+CSV_FILTER = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
+
+
+def libreoffice_sheets(content: bytes) -> dict[str, list[list[str]]]:
+    """Return every sheet of the workbook as LibreOffice computes it, formulas recalculated.
+
+    soffice exits 0 even when it cannot read a file, so a missing output fails here.
+    """
+    if not Path(SOFFICE).exists():
+        pytest.fail("LibreOffice is missing: run tests/install-system-packages.sh")
+    with tempfile.TemporaryDirectory() as work:
+        source = Path(work) / "book.xlsx"
+        source.write_bytes(content)
+        out = Path(work) / "out"
+        profile = Path(work) / "profile"
+        subprocess.run(
+            [
+                SOFFICE,
+                "--headless",
+                "--norestore",
+                f"-env:UserInstallation=file://{profile}",
+                "--convert-to",
+                CSV_FILTER,
+                "--outdir",
+                str(out),
+                str(source),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=180,
+        )
+        files = sorted(out.glob("book-*.csv"))
+        assert files, "LibreOffice could not read the workbook"
+        return {
+            path.stem.removeprefix("book-"): list(csv.reader(path.open(encoding="utf-8")))
+            for path in files
+        }
