@@ -53,8 +53,10 @@ def number_format(value) -> str:
 class Sheet:
     """A write-only sheet that keeps count of its rows and styles cells as they are written."""
 
-    def __init__(self, workbook: Workbook, title: str, widths: list[int]):
+    def __init__(self, workbook: Workbook, title: str, widths: list[int], freeze: str = "A2"):
         self.ws = workbook.create_sheet(title)
+        # A write-only sheet writes its view before the first row: freeze panes now.
+        self.ws.freeze_panes = freeze
         self.rows = 0
         for index, width in enumerate(widths, start=1):
             self.ws.column_dimensions[get_column_letter(index)].width = width
@@ -156,7 +158,6 @@ def _summary_sheet(workbook, dashboard):
         counts[progress.status_code] = counts.get(progress.status_code, 0) + 1
     for code, count in counts.items():
         sheet.append([status_cell(sheet, code), count])
-    sheet.ws.freeze_panes = "A2"
 
 
 def _indicator_sheet(workbook, dashboard):
@@ -175,7 +176,7 @@ def _indicator_sheet(workbook, dashboard):
         _("% of target"),
     ]
     widths = [10, 50, 28, 18, 12] + [16] * (len(milestone_years) + len(actual_years)) + [18, 10, 12]
-    sheet = Sheet(workbook, "Chỉ tiêu", widths)
+    sheet = Sheet(workbook, "Chỉ tiêu", widths, freeze="C2")
     sheet.header(titles)
     for progress in dashboard.progresses:
         indicator = progress.indicator
@@ -206,7 +207,6 @@ def _indicator_sheet(workbook, dashboard):
             sheet.cell(percent, fmt=PERCENT_FORMAT) if percent is not None else None,
         ]
         sheet.append(row)
-    sheet.ws.freeze_panes = "C2"
     sheet.ws.auto_filter.ref = f"A1:{get_column_letter(len(titles))}{sheet.rows}"
 
 
@@ -283,7 +283,6 @@ def _investment_sheet(workbook, dashboard):
                 None,
             ]
         )
-    sheet.ws.freeze_panes = "A2"
 
 
 def _projects_sheet(workbook, dashboard):
@@ -302,7 +301,6 @@ def _projects_sheet(workbook, dashboard):
                 sheet.cell(project.content, wrap=True),
             ]
         )
-    sheet.ws.freeze_panes = "A2"
 
 
 def _duties_sheet(workbook, dashboard):
@@ -317,7 +315,6 @@ def _duties_sheet(workbook, dashboard):
                     sheet.cell(duty.duties, wrap=True),
                 ]
             )
-    sheet.ws.freeze_panes = "A2"
 
 
 CHARTS_AT_MOST = 12
@@ -387,7 +384,7 @@ def _expected(progress, start, year):
 def year_report(province, year: int, rows) -> ReportFile:
     """Return the year view of a province as a workbook (the yearly report to the UBND)."""
     workbook = _new_workbook()
-    sheet = Sheet(workbook, f"Năm {year}", [36, 12, 56, 18, 26, 16, 10, 18, 12])
+    sheet = Sheet(workbook, f"Năm {year}", [36, 12, 56, 18, 26, 16, 10, 18, 12], freeze="D2")
     sheet.header(
         [
             _("Plan"),
@@ -429,7 +426,6 @@ def year_report(province, year: int, rows) -> ReportFile:
                 sheet.cell(percent, fmt=PERCENT_FORMAT) if percent is not None else None,
             ]
         )
-    sheet.ws.freeze_panes = "D2"
     if sheet.rows > 1:
         sheet.ws.auto_filter.ref = f"A1:I{sheet.rows}"
     name = _("Report %(province)s %(year)s") % {"province": province.name, "year": year}
@@ -481,7 +477,9 @@ def progress_template(plan, year: int, entry_groups, budget_rows) -> ReportFile:
         ),
     ):
         info.append([info.cell(label, bold=True), info.cell(value, wrap=True, fmt="0")])
-    sheet = Sheet(workbook, PROGRESS_INDICATOR_SHEET, [12, 56, 18, 12, 22, 16, 16, 20, 30, 30])
+    sheet = Sheet(
+        workbook, PROGRESS_INDICATOR_SHEET, [12, 56, 18, 12, 22, 16, 16, 20, 30, 30], freeze="C2"
+    )
     sheet.header(PROGRESS_INDICATOR_COLUMNS)
     for group in entry_groups:
         for row in group.rows:
@@ -509,8 +507,7 @@ def progress_template(plan, year: int, entry_groups, budget_rows) -> ReportFile:
                     current.evidence if current else None,
                 ]
             )
-    sheet.ws.freeze_panes = "C2"
-    budget = Sheet(workbook, PROGRESS_BUDGET_SHEET, [14, 50, 14, 18, 20, 20])
+    budget = Sheet(workbook, PROGRESS_BUDGET_SHEET, [14, 50, 14, 18, 20, 20], freeze="C2")
     budget.header(PROGRESS_BUDGET_COLUMNS)
     for line_row in budget_rows:
         for cell in line_row.cells:
@@ -524,6 +521,5 @@ def progress_template(plan, year: int, entry_groups, budget_rows) -> ReportFile:
                     cell.current.amount if cell.current else None,
                 ]
             )
-    budget.ws.freeze_panes = "C2"
     name = f"Mẫu báo cáo {plan.slug} {year}"
     return ReportFile(save(workbook), f"{name}.xlsx")
