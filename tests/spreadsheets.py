@@ -48,3 +48,30 @@ def libreoffice_sheets(content: bytes) -> dict[str, list[list[str]]]:
             path.stem.removeprefix("book-"): list(csv.reader(path.open(encoding="utf-8")))
             for path in files
         }
+
+
+def libreoffice_roundtrip(content: bytes) -> bytes:
+    """Return the workbook opened and saved again by LibreOffice (formulas get cached values)."""
+    with tempfile.TemporaryDirectory() as work:
+        source = Path(work) / "in.xlsx"
+        source.write_bytes(content)
+        out = Path(work) / "out"
+        subprocess.run(
+            [
+                SOFFICE,
+                "--headless",
+                "--norestore",
+                f"-env:UserInstallation=file://{Path(work) / 'profile'}",
+                "--convert-to",
+                "xlsx:Calc MS Excel 2007 XML",
+                "--outdir",
+                str(out),
+                str(source),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=180,
+        )
+        result = out / "in.xlsx"
+        assert result.exists(), "LibreOffice could not read the workbook"
+        return result.read_bytes()
