@@ -2,10 +2,12 @@ from django.contrib import admin
 from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ExportMixin, ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from budgets.models import Allocation, BudgetLine, Disbursement, FundingSource, StatedTotal
 from plans.admin_mixins import FoldedSearchMixin
+from plans.resources import natural_key_resource
 
 
 def line_total(model):
@@ -25,7 +27,8 @@ def line_total(model):
 
 
 @admin.register(FundingSource)
-class FundingSourceAdmin(admin.ModelAdmin):
+class FundingSourceAdmin(ImportExportMixin, admin.ModelAdmin):
+    resource_classes = [natural_key_resource(FundingSource, ["code"])]
     list_display = ["short_name", "name", "code", "position"]
     search_fields = ["code", "short_name"]
 
@@ -50,7 +53,8 @@ class DisbursementInline(admin.TabularInline):
 
 
 @admin.register(BudgetLine)
-class BudgetLineAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class BudgetLineAdmin(ExportMixin, FoldedSearchMixin, admin.ModelAdmin):
+    resource_classes = [natural_key_resource(BudgetLine, ["plan", "code"])]
     list_display = ["name", "code", "plan", "sector", "printed_unit", "planned", "disbursed"]
     list_select_related = ["plan", "sector"]
     list_filter = [
@@ -82,7 +86,10 @@ class BudgetLineAdmin(FoldedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(Allocation)
-class AllocationAdmin(SimpleHistoryAdmin):
+class AllocationAdmin(ExportMixin, SimpleHistoryAdmin):
+    resource_classes = [
+        natural_key_resource(Allocation, ["line", "year_from", "year_to", "source"])
+    ]
     list_display = ["line", "plan", "year_from", "year_to", "source", "amount", "amount_printed"]
     list_select_related = ["line", "line__plan", "source"]
     list_filter = [
@@ -101,7 +108,8 @@ class AllocationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Disbursement)
-class DisbursementAdmin(SimpleHistoryAdmin):
+class DisbursementAdmin(ExportMixin, SimpleHistoryAdmin):
+    resource_classes = [natural_key_resource(Disbursement, ["line", "year", "source"])]
     list_display = ["line", "plan", "year", "source", "amount", "status", "entered_by"]
     list_select_related = ["line", "line__plan", "source", "entered_by"]
     list_filter = [
@@ -127,7 +135,8 @@ class DisbursementAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(StatedTotal)
-class StatedTotalAdmin(admin.ModelAdmin):
+class StatedTotalAdmin(ExportMixin, admin.ModelAdmin):
+    resource_classes = [natural_key_resource(StatedTotal, ["plan", "code"])]
     list_display = ["label", "plan", "year_from", "year_to", "source", "amount", "phrase"]
     list_select_related = ["plan", "source"]
     list_filter = [("plan__province", admin.RelatedOnlyFieldListFilter), "plan"]

@@ -1,13 +1,16 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ExportMixin, ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from indicators.models import Actual, Indicator, IndicatorConcept, Target
 from plans.admin_mixins import FoldedSearchMixin
+from plans.resources import natural_key_resource
 
 
 @admin.register(IndicatorConcept)
-class IndicatorConceptAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class IndicatorConceptAdmin(ImportExportMixin, FoldedSearchMixin, admin.ModelAdmin):
+    resource_classes = [natural_key_resource(IndicatorConcept, ["code"])]
     list_display = ["name", "code", "unit", "direction"]
     search_fields = ["name_folded", "code"]
 
@@ -29,7 +32,8 @@ class ActualInline(admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class IndicatorAdmin(ExportMixin, FoldedSearchMixin, admin.ModelAdmin):
+    resource_classes = [natural_key_resource(Indicator, ["plan", "code"])]
     list_display = ["code", "name", "scope", "unit", "plan", "section", "kind", "aggregation"]
     list_display_links = ["code", "name"]
     list_select_related = ["plan", "section"]
@@ -48,7 +52,8 @@ class IndicatorAdmin(FoldedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
+class TargetAdmin(ExportMixin, FoldedSearchMixin, SimpleHistoryAdmin):
+    resource_classes = [natural_key_resource(Target, ["indicator", "year"])]
     list_display = ["indicator", "plan", "year", "phrase", "comparator", "value", "upper_value"]
     list_select_related = ["indicator", "indicator__plan"]
     list_filter = [
@@ -67,7 +72,8 @@ class TargetAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Actual)
-class ActualAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
+class ActualAdmin(ExportMixin, FoldedSearchMixin, SimpleHistoryAdmin):
+    resource_classes = [natural_key_resource(Actual, ["indicator", "year"])]
     list_display = ["indicator", "plan", "year", "value", "progress", "status", "entered_by"]
     list_select_related = ["indicator", "indicator__plan", "entered_by"]
     list_filter = [

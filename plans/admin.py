@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ExportMixin, ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from indicators.models import Indicator
@@ -18,10 +19,12 @@ from plans.models import (
     Section,
     Sector,
 )
+from plans.resources import natural_key_resource
 
 
 @admin.register(Province)
-class ProvinceAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class ProvinceAdmin(ImportExportMixin, FoldedSearchMixin, admin.ModelAdmin):
+    resource_classes = [natural_key_resource(Province, ["code"])]
     list_display = ["name", "code", "successor", "merged_on"]
     list_select_related = ["successor"]
     search_fields = ["name_folded", "code"]
@@ -30,7 +33,8 @@ class ProvinceAdmin(FoldedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(Agency)
-class AgencyAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class AgencyAdmin(ImportExportMixin, FoldedSearchMixin, admin.ModelAdmin):
+    resource_classes = [natural_key_resource(Agency, ["code"])]
     list_display = ["name", "short_name", "kind", "province", "successor"]
     list_select_related = ["province", "successor"]
     list_filter = ["kind", ("province", admin.RelatedOnlyFieldListFilter)]
@@ -39,7 +43,8 @@ class AgencyAdmin(FoldedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(Sector)
-class SectorAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class SectorAdmin(ImportExportMixin, FoldedSearchMixin, admin.ModelAdmin):
+    resource_classes = [natural_key_resource(Sector, ["code"])]
     list_display = ["name", "code", "parent", "position"]
     list_select_related = ["parent"]
     search_fields = ["name_folded", "code"]
@@ -81,7 +86,8 @@ class ResponsibilityInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class PlanAdmin(ExportMixin, FoldedSearchMixin, admin.ModelAdmin):
+    resource_classes = [natural_key_resource(Plan, ["slug"])]
     list_display = [
         "title",
         "document_number",
@@ -122,7 +128,8 @@ class PlanAdmin(FoldedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class SectionAdmin(ExportMixin, FoldedSearchMixin, admin.ModelAdmin):
+    resource_classes = [natural_key_resource(Section, ["plan", "code"])]
     list_display = ["__str__", "code", "plan", "sector", "position"]
     list_select_related = ["plan", "sector"]
     list_filter = [("plan__province", admin.RelatedOnlyFieldListFilter), "plan", "sector"]
@@ -131,7 +138,8 @@ class SectionAdmin(FoldedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(Project)
-class ProjectAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class ProjectAdmin(ExportMixin, FoldedSearchMixin, admin.ModelAdmin):
+    resource_classes = [natural_key_resource(Project, ["plan", "code"])]
     list_display = ["__str__", "plan", "parent", "lead_agency", "first_year", "last_year"]
     list_select_related = ["plan", "parent", "lead_agency"]
     list_filter = [("plan__province", admin.RelatedOnlyFieldListFilter), "plan"]
@@ -140,7 +148,8 @@ class ProjectAdmin(FoldedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(Responsibility)
-class ResponsibilityAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class ResponsibilityAdmin(ExportMixin, FoldedSearchMixin, admin.ModelAdmin):
+    resource_classes = [natural_key_resource(Responsibility, ["plan", "code"])]
     list_display = ["agency", "role", "plan", "short_duties"]
     list_select_related = ["agency", "plan"]
     list_filter = [
@@ -159,7 +168,8 @@ class ResponsibilityAdmin(FoldedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(PlanYear)
-class PlanYearAdmin(SimpleHistoryAdmin):
+class PlanYearAdmin(ExportMixin, SimpleHistoryAdmin):
+    resource_classes = [natural_key_resource(PlanYear, ["plan", "year"])]
     list_display = ["plan", "year", "status", "submitted_by", "reviewed_by", "reviewed_at"]
     list_select_related = ["plan", "submitted_by", "reviewed_by"]
     list_filter = [("plan__province", admin.RelatedOnlyFieldListFilter), "plan", "year", "status"]
@@ -175,7 +185,8 @@ class MembershipInline(admin.StackedInline):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ExportMixin, admin.ModelAdmin):
+    resource_classes = [natural_key_resource(Membership, ["user"])]
     list_display = ["user", "province"]
     list_select_related = ["user", "province"]
     list_filter = [("province", admin.RelatedOnlyFieldListFilter)]

@@ -1,0 +1,32 @@
+"""django-import-export resources: every model moves between installations by natural keys.
+
+Foreign keys are written as natural keys (codes, slugs), never database ids, so a workbook
+exported from one portal imports into another. Folded search columns are left out: they are
+recomputed on save.
+"""
+
+from import_export import resources
+
+from plans.fields import FoldedField
+
+
+def natural_key_resource(model, import_id_fields: list[str]):
+    """Return a ModelResource for `model` keyed by its natural key fields."""
+    excluded = ["id"] + [
+        field.name for field in model._meta.concrete_fields if isinstance(field, FoldedField)
+    ]
+
+    meta = type(
+        "Meta",
+        (),
+        {
+            "model": model,
+            "exclude": excluded,
+            "import_id_fields": import_id_fields,
+            "use_natural_foreign_keys": True,
+            # A second import of the same file changes nothing.
+            "skip_unchanged": True,
+            "report_skipped": True,
+        },
+    )
+    return type(f"{model.__name__}Resource", (resources.ModelResource,), {"Meta": meta})
