@@ -14,7 +14,9 @@ from simple_history.utils import bulk_update_with_history
 
 from budgets.models import Disbursement
 from indicators.models import Actual
+from plans import roles
 from plans.models import Membership, Plan, PlanYear, Province
+from plans.roles import roles_ensure
 from plans.workflow import EntryRefused
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
@@ -56,12 +58,12 @@ class DemoAccount:
 
 DEMO_PASSWORD = "ictplan-demo"
 DEMO_ACCOUNTS = [
-    DemoAccount("admin", "admin-ictplan", "Quản trị", None, is_superuser=True),
-    DemoAccount("hg.canbo", DEMO_PASSWORD, "Cán bộ nhập liệu", "93"),
-    DemoAccount("hg.lanhdao", DEMO_PASSWORD, "Lãnh đạo", "93"),
-    DemoAccount("st.canbo", DEMO_PASSWORD, "Cán bộ nhập liệu", "94"),
-    DemoAccount("st.lanhdao", DEMO_PASSWORD, "Lãnh đạo", "94"),
-    DemoAccount("trunguong", DEMO_PASSWORD, "Lãnh đạo trung ương", None),
+    DemoAccount("admin", "admin-ictplan", roles.ADMIN, None, is_superuser=True),
+    DemoAccount("hg.canbo", DEMO_PASSWORD, roles.STAFF, "93"),
+    DemoAccount("hg.lanhdao", DEMO_PASSWORD, roles.LEADER, "93"),
+    DemoAccount("st.canbo", DEMO_PASSWORD, roles.STAFF, "94"),
+    DemoAccount("st.lanhdao", DEMO_PASSWORD, roles.LEADER, "94"),
+    DemoAccount("trunguong", DEMO_PASSWORD, roles.NATIONAL, None),
 ]
 
 
@@ -71,6 +73,7 @@ def demo_accounts_ensure() -> list[DemoAccount]:
 
     Accounts whose province is not loaded are skipped (the seed plans bring the provinces).
     """
+    roles_ensure()
     users = get_user_model()
     groups = {group.name: group for group in Group.objects.all()}
     provinces = {province.code: province for province in Province.objects.all()}
@@ -80,7 +83,7 @@ def demo_accounts_ensure() -> list[DemoAccount]:
             continue
         user, _created = users.objects.get_or_create(username=account.username)
         user.is_superuser = account.is_superuser
-        user.is_staff = account.role == "Quản trị"
+        user.is_staff = account.role == roles.ADMIN
         user.set_password(account.password)
         user.save()
         user.groups.set([groups[account.role]])

@@ -6,7 +6,10 @@ app_name = "plans"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("plans/new/", views.new_plan_upload, name="new-plan"),
+    path("plans/new/template.xlsx", views.new_plan_template, name="new-plan-template"),
     path("plans/<slug:slug>/", views.plan_dashboard, name="plan-dashboard"),
+    path("plans/<slug:slug>/workbook.xlsx", views.plan_workbook_export, name="plan-workbook"),
     path("plans/<slug:slug>/source/", views.plan_source, name="plan-source"),
     path("plans/<slug:slug>/report.xlsx", views.plan_report, name="plan-report"),
     path(

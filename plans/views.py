@@ -4,6 +4,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
@@ -21,7 +22,17 @@ from indicators.forms import ActualEntryForm
 from indicators.models import Indicator, IndicatorConcept
 from indicators.selectors import entry_rows
 from indicators.services import ActualInput, actuals_save
-from plans import access, dashboards, forms, imports, selectors, services, tables, workbooks
+from plans import (
+    access,
+    dashboards,
+    forms,
+    imports,
+    plan_workbook,
+    selectors,
+    services,
+    tables,
+    workbooks,
+)
 from plans.models import Agency, Plan, PlanYear, Province
 from plans.workflow import EditConflict, EntryRefused
 
@@ -527,3 +538,51 @@ def progress_upload(request, slug, year):
             status = 400 if context["preview"].errors else 200
             return render(request, "plans/progress_upload.html", context, status=status)
     return render(request, "plans/progress_upload.html", context)
+
+
+def _require_plan_admin(user) -> None:
+    if not user.has_perm("plans.add_plan"):
+        raise PermissionDenied
+
+
+@login_required
+@require_GET
+def plan_workbook_export(request, slug):
+    plan = access.get_plan_for_user(request.user, slug)
+    return _xlsx_response(plan_workbook.plan_workbook(plan))
+
+
+@login_required
+@require_GET
+def new_plan_template(request):
+    _require_plan_admin(request.user)
+    return _xlsx_response(plan_workbook.plan_workbook(None))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def new_plan_upload(request):
+    _require_plan_admin(request.user)
+    context = {}
+    if request.method == "POST" and "payload" in request.POST:
+        try:
+            plan = plan_workbook.new_plan_create(request.POST["payload"])
+        except signing.BadSignature:
+            messages.error(
+                request, _("The preview has expired or was altered; upload the file again.")
+            )
+        except ValidationError as refused:
+            messages.error(request, " ".join(refused.messages))
+        else:
+            messages.success(request, _("The plan was created."))
+            return redirect("plans:plan-dashboard", slug=plan.slug)
+        return redirect("plans:new-plan")
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, _("Choose a workbook to upload."))
+        else:
+            context["preview"] = plan_workbook.new_plan_preview(upload)
+            status = 400 if context["preview"].errors else 200
+            return render(request, "plans/new_plan.html", context, status=status)
+    return render(request, "plans/new_plan.html", context)

@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group
 
 from budgets.models import Allocation, BudgetLine, Disbursement, FundingSource, StatedTotal
 from indicators.models import Actual, Comparator, Indicator, IndicatorConcept, Target
+from plans import roles
 from plans.models import (
     Agency,
     Membership,
@@ -174,10 +175,7 @@ def small_plan(indicators=2, lines=2) -> Plan:
     return plan_
 
 
-STAFF = "Cán bộ nhập liệu"
-LEADER = "Lãnh đạo"
-NATIONAL = "Lãnh đạo trung ương"
-ADMIN = "Quản trị"
+STAFF, LEADER, NATIONAL, ADMIN = roles.STAFF, roles.LEADER, roles.NATIONAL, roles.ADMIN
 
 
 def user(role: str | None = None, province_=None, username=None):

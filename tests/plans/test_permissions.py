@@ -23,6 +23,21 @@ MATRIX = {
         lambda w: reverse("plans:plan-source", args=[w.plan_a.slug]),
         [302, 200, 404, 200, 200, 200],
     ),
+    "plans:new-plan": (
+        "get",
+        lambda w: reverse("plans:new-plan"),
+        [302, 403, 403, 403, 403, 200],
+    ),
+    "plans:new-plan-template": (
+        "get",
+        lambda w: reverse("plans:new-plan-template"),
+        [302, 403, 403, 403, 403, 200],
+    ),
+    "plans:plan-workbook": (
+        "get",
+        lambda w: reverse("plans:plan-workbook", args=[w.plan_a.slug]),
+        [302, 200, 404, 200, 200, 200],
+    ),
     "plans:plan-report": (
         "get",
         lambda w: reverse("plans:plan-report", args=[w.plan_a.slug]),

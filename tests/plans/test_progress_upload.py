@@ -183,7 +183,9 @@ BAD_FILES = {
     "too_large": "lớn hơn 10 MB",
     "too_many_rows": "có quá 5000 dòng",
     "renamed_column": "thiếu cột hoặc cột bị đổi tên: «Thực hiện»",
-    "unknown_code": "Trang “Chỉ tiêu”, dòng 3, cột “Mã chỉ tiêu”: văn bản không có chỉ tiêu mã “XX-9”",
+    "unknown_code": (
+        "Trang “Chỉ tiêu”, dòng 3, cột “Mã chỉ tiêu”: văn bản không có chỉ tiêu mã “XX-9”"
+    ),
     "other_plan": "dành cho văn bản khác",
     "ambiguous_number": "Trang “Chỉ tiêu”, dòng 3, cột “Thực hiện”: «1,234» — không rõ nghĩa",
     "text_in_number": "Trang “Chỉ tiêu”, dòng 3, cột “Thực hiện”",
@@ -193,7 +195,9 @@ BAD_FILES = {
     "hidden_sheet": "trang tính bị ẩn (Nháp)",
     "year_outside": "dành cho năm 2031",
     "percent_over_100": "từ 0 đến 100",
-    "negative_amount": "Trang “Giải ngân”, dòng 2, cột “Giải ngân (triệu đồng)”: Số liệu không được âm",
+    "negative_amount": (
+        "Trang “Giải ngân”, dòng 2, cột “Giải ngân (triệu đồng)”: Số liệu không được âm"
+    ),
 }
 
 

@@ -1,0 +1,204 @@
+"""The new-plan workbook: a plan exported and imported back is the same plan."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from budgets.models import StatedTotal
+from indicators.models import Comparator
+from plans.models import Plan
+from plans.selectors import plan_document, plan_with_everything
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def rich_plan():
+    successor = f.province("Cần Thơ", code="92", slug="can-tho")
+    province = f.province("Hậu Giang", code="93", slug="hau-giang", successor=successor)
+    issuer = f.agency(province, "UBND tỉnh Hậu Giang", code="hg-ubnd", kind="peoples_committee")
+    lead = f.agency(province, "Sở TT&TT Hậu Giang", code="hg-stttt", kind="department")
+    plan = f.plan(
+        province,
+        slug="hg-qh",
+        document_number="",
+        title="Quy hoạch BCVT và CNTT",
+        issued_year=2011,
+        issuing_body=issuer,
+        first_year=2011,
+        last_year=2020,
+        based_on="Tờ trình 240",
+    )
+    sector = f.sector("cntt", "Công nghệ thông tin")
+    part = f.section(plan, code="P1", number="Phần 1", title="Quy hoạch", position=1)
+    goals = f.section(
+        plan, code="P1.III.2", parent=part, number="2.", title="Mục tiêu", sector=sector, position=2
+    )
+    computers = f.indicator(
+        plan,
+        code="IT-1",
+        section=goals,
+        name="Tỷ lệ máy tính/cán bộ",
+        scope="cấp xã",
+        unit="máy/cán bộ",
+        baseline_value=Decimal("0.3"),
+        baseline_year=2010,
+        position=1,
+    )
+    f.target(computers, year=2015, phrase="0,85", comparator=Comparator.EQ, value="0.85")
+    f.target(
+        computers,
+        year=2020,
+        phrase="5 - 10%",
+        comparator=Comparator.RANGE,
+        value="5",
+        upper_value=Decimal(10),
+        unit="%",
+    )
+    f.indicator(
+        plan,
+        code="IT-Q",
+        section=goals,
+        name="Mạng lõi NGN",
+        kind="qualitative",
+        unit="",
+        due_year=2015,
+        position=2,
+    )
+    task = f.project(plan, code="NV1", number="1", name="Hạ tầng", position=1)
+    project = f.project(
+        plan,
+        code="DA1",
+        number="1.1",
+        name="Trung tâm dữ liệu",
+        parent=task,
+        lead_agency=lead,
+        lead_agency_printed="Sở TT&TT",
+        first_year=2012,
+        last_year=2015,
+        period_printed="2012-2015",
+        content="Xây dựng",
+        position=2,
+    )
+    line = f.budget_line(
+        plan,
+        code="IT",
+        name="Đầu tư CNTT",
+        section=goals,
+        sector=sector,
+        project=project,
+        printed_unit="tỷ đồng",
+    )
+    for year, source, printed in (
+        (2011, "nstw", "62"),
+        (2011, "nsdp", "1,5"),
+        (2012, "nstw", "130"),
+    ):
+        allocation = f.allocation(
+            line, year_from=year, year_to=year, source=f.funding_source(source)
+        )
+        allocation.amount_printed = printed
+        allocation.amount = Decimal(printed.replace(",", ".")) * 1000
+        allocation.save()
+    telecom = f.budget_line(plan, code="VT", name="Viễn thông", printed_unit="triệu đồng")
+    big = f.allocation(telecom, year_from=2011, year_to=2015, source=f.funding_source("chung"))
+    big.amount_printed, big.amount = "1.093.410", Decimal(1093410)
+    big.save()
+    StatedTotal.objects.create(
+        plan=plan,
+        code="TT1",
+        label="Vốn CNTT 2011-2015",
+        year_from=2011,
+        year_to=2015,
+        amount=Decimal(200000),
+        phrase="khoảng 200 tỷ đồng",
+    )
+    f.responsibility(plan, lead, code="R1", role="lead", section=part, duties="Chủ trì, hướng dẫn")
+    f.responsibility(plan, issuer, code="R2", role="support", duties="Phối hợp")
+    return plan
+
+
+def document(slug):
+    return plan_document(plan_with_everything().get(slug=slug), include_unapproved=True)
+
+
+def upload(client, content: bytes):
+    return client.post(reverse("plans:new-plan"), {"file": SimpleUploadedFile("p.xlsx", content)})
+
+
+def exported(client, slug) -> bytes:
+    response = client.get(reverse("plans:plan-workbook", args=[slug]))
+    assert response.status_code == 200
+    return b"".join(response.streaming_content)
+
+
+def test_round_trip_export_delete_import_gives_the_same_plan(admin_client):
+    plan = rich_plan()
+    before = document(plan.slug)
+    content = exported(admin_client, plan.slug)
+    plan.delete()
+    preview = upload(admin_client, content)
+    assert preview.context["preview"].errors == []
+    assert not Plan.objects.filter(slug="hg-qh").exists()  # the preview wrote nothing
+    response = admin_client.post(
+        reverse("plans:new-plan"), {"payload": preview.context["preview"].payload}
+    )
+    assert response.status_code == 302
+    assert document("hg-qh") == before
+
+
+def test_a_plan_imports_as_a_copy_under_a_new_code(admin_client):
+    plan = rich_plan()
+    book = load_workbook(io.BytesIO(exported(admin_client, plan.slug)))
+    book["Văn bản"]["B2"] = "hg-qh-copy"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    preview = upload(admin_client, buffer.getvalue())
+    assert preview.context["preview"].counts["mục tiêu"] == 2
+    admin_client.post(reverse("plans:new-plan"), {"payload": preview.context["preview"].payload})
+    original, copy = document("hg-qh"), document("hg-qh-copy")
+    assert {**copy, "slug": "hg-qh"} == original
+
+
+def test_the_empty_template_documents_every_column(admin_client):
+    response = admin_client.get(reverse("plans:new-plan-template"))
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert book.sheetnames[:2] == ["Hướng dẫn", "Văn bản"]
+    guide = " ".join(str(c.value) for row in book["Hướng dẫn"].iter_rows() for c in row)
+    assert "master_plan" in guide and "yearly_rate" in guide
+
+
+@pytest.mark.parametrize(
+    ("sheet", "cell", "value", "message"),
+    [
+        ("Mục tiêu", "C2", "nhiều hơn trước", "Trang “Mục tiêu”, dòng 2, cột “Nguyên văn”"),
+        ("Chỉ tiêu", "B2", "P9", "không có phần, mục “P9”"),
+        ("Kế hoạch vốn", "E2", "1,234", "không rõ nghĩa"),
+        ("Văn bản", "B3", "99", "không có tỉnh “99”"),
+        ("Chỉ tiêu", "G2", "tăng", "«tăng» không thuộc các giá trị"),
+    ],
+)
+def test_bad_rows_are_refused_with_their_place_and_nothing_is_created(
+    admin_client, sheet, cell, value, message
+):
+    plan = rich_plan()
+    book = load_workbook(io.BytesIO(exported(admin_client, plan.slug)))
+    book["Văn bản"]["B2"] = "new-plan"
+    book[sheet][cell] = value
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = upload(admin_client, buffer.getvalue())
+    assert response.status_code == 400
+    errors = response.context["preview"].errors
+    assert any(message in e for e in errors), errors
+    assert not Plan.objects.filter(slug="new-plan").exists()
+
+
+def test_only_administrators_add_plans(client):
+    client.force_login(f.user(f.LEADER, f.province()))
+    assert client.get(reverse("plans:new-plan")).status_code == 403
+    assert client.get(reverse("plans:new-plan-template")).status_code == 403
