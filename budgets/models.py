@@ -62,13 +62,12 @@ class FundingSource(models.Model):
 
 
 class BudgetLineQuerySet(models.QuerySet):
-    def with_amounts(self):
-        """Return lines with their allocations and disbursements prefetched, sources included."""
+    def with_amounts(self, **disbursement_filter):
+        """Return lines with allocations and the disbursements matching the filter prefetched."""
+        disbursements = Disbursement.objects.filter(**disbursement_filter).select_related("source")
         return self.select_related("section", "sector", "project").prefetch_related(
             models.Prefetch("allocations", queryset=Allocation.objects.select_related("source")),
-            models.Prefetch(
-                "disbursements", queryset=Disbursement.objects.select_related("source")
-            ),
+            models.Prefetch("disbursements", queryset=disbursements),
         )
 
 

@@ -3,8 +3,6 @@
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch
-
 from budgets.models import Allocation, BudgetLine, Disbursement, FundingSource
 from plans.models import Plan
 
@@ -37,16 +35,7 @@ def disbursement_rows(plan: Plan, year: int) -> list[LineRow]:
     a line with neither offers the 'not split by source' column. Four queries in all.
     """
     lines = (
-        BudgetLine.objects.filter(plan=plan)
-        .select_related("project", "sector")
-        .prefetch_related(
-            Prefetch("allocations", queryset=Allocation.objects.select_related("source")),
-            Prefetch(
-                "disbursements",
-                queryset=Disbursement.objects.filter(year=year).select_related("source"),
-            ),
-        )
-        .order_by("position", "code")
+        BudgetLine.objects.filter(plan=plan).with_amounts(year=year).order_by("position", "code")
     )
     unsplit = None
     rows = []

@@ -143,21 +143,35 @@ def plan_year_submit(*, plan: Plan, year: int, user) -> PlanYear:
     return plan_year
 
 
+def _review(
+    *, plan, year, user, allowed_from, refused, status: str, reason: str, comment: str = ""
+) -> PlanYear:
+    """Move a plan-year and all its figures to `status` as a leader's decision."""
+    plan_year = _plan_year_locked(plan, year)
+    _transition(plan_year, allowed_from, refused)
+    _figures_set_status(plan_year, status, user=user, reason=reason)
+    plan_year.status = status
+    plan_year.comment = comment
+    plan_year.reviewed_by, plan_year.reviewed_at = user, timezone.now()
+    plan_year._change_reason = reason
+    plan_year.save()
+    return plan_year
+
+
 @transaction.atomic
 def plan_year_approve(*, plan: Plan, year: int, user) -> PlanYear:
     """Approve submitted figures; approved figures are locked for staff."""
-    plan_year = _plan_year_locked(plan, year)
-    _transition(
-        plan_year,
-        (PlanYear.Status.SUBMITTED,),
-        _("Only submitted figures can be approved; the figures of %(year)s are %(status)s."),
+    return _review(
+        plan=plan,
+        year=year,
+        user=user,
+        allowed_from=(PlanYear.Status.SUBMITTED,),
+        refused=_(
+            "Only submitted figures can be approved; the figures of %(year)s are %(status)s."
+        ),
+        status=PlanYear.Status.APPROVED,
+        reason="approve",
     )
-    _figures_set_status(plan_year, Actual.Status.APPROVED, user=user, reason="approve")
-    plan_year.status = PlanYear.Status.APPROVED
-    plan_year.comment = ""
-    plan_year.reviewed_by, plan_year.reviewed_at = user, timezone.now()
-    plan_year.save()
-    return plan_year
 
 
 @transaction.atomic
@@ -165,19 +179,18 @@ def plan_year_return(*, plan: Plan, year: int, user, comment: str) -> PlanYear:
     """Send submitted figures back to staff with a comment saying what to fix."""
     if not comment.strip():
         raise EntryRefused(_("Say why the figures are returned."))
-    plan_year = _plan_year_locked(plan, year)
-    _transition(
-        plan_year,
-        (PlanYear.Status.SUBMITTED,),
-        _("Only submitted figures can be returned; the figures of %(year)s are %(status)s."),
+    return _review(
+        plan=plan,
+        year=year,
+        user=user,
+        allowed_from=(PlanYear.Status.SUBMITTED,),
+        refused=_(
+            "Only submitted figures can be returned; the figures of %(year)s are %(status)s."
+        ),
+        status=PlanYear.Status.RETURNED,
+        reason=comment.strip(),
+        comment=comment.strip(),
     )
-    _figures_set_status(plan_year, Actual.Status.RETURNED, user=user, reason=comment.strip())
-    plan_year.status = PlanYear.Status.RETURNED
-    plan_year.comment = comment.strip()
-    plan_year.reviewed_by, plan_year.reviewed_at = user, timezone.now()
-    plan_year._change_reason = comment.strip()
-    plan_year.save()
-    return plan_year
 
 
 @transaction.atomic
@@ -185,16 +198,13 @@ def plan_year_reopen(*, plan: Plan, year: int, user, reason: str) -> PlanYear:
     """Unlock approved figures so staff can correct them; the reason is kept."""
     if not reason.strip():
         raise EntryRefused(_("Say why the approved figures are reopened."))
-    plan_year = _plan_year_locked(plan, year)
-    _transition(
-        plan_year,
-        (PlanYear.Status.APPROVED,),
-        _("Only approved figures can be reopened; the figures of %(year)s are %(status)s."),
+    return _review(
+        plan=plan,
+        year=year,
+        user=user,
+        allowed_from=(PlanYear.Status.APPROVED,),
+        refused=_("Only approved figures can be reopened; the figures of %(year)s are %(status)s."),
+        status=PlanYear.Status.RETURNED,
+        reason=reason.strip(),
+        comment=reason.strip(),
     )
-    _figures_set_status(plan_year, Actual.Status.RETURNED, user=user, reason=reason.strip())
-    plan_year.status = PlanYear.Status.RETURNED
-    plan_year.comment = reason.strip()
-    plan_year.reviewed_by, plan_year.reviewed_at = user, timezone.now()
-    plan_year._change_reason = reason.strip()
-    plan_year.save()
-    return plan_year

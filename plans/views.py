@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_tables2.export import TableExport
 
@@ -366,62 +367,43 @@ def _workflow_action(request, slug, year, *, action, run, done):
     return redirect("plans:entry-indicators", slug=plan.slug, year=year)
 
 
-@login_required
-@require_POST
-def plan_year_submit(request, slug, year):
-    return _workflow_action(
-        request,
-        slug,
-        year,
-        action="enter",
-        run=lambda plan: services.plan_year_submit(plan=plan, year=year, user=request.user),
-        done=_("Submitted for approval."),
-    )
+def _workflow_view(action: str, service, done, text_field: str | None = None):
+    """Return a POST view running one workflow `service`; `text_field` is its comment/reason."""
+
+    @login_required
+    @require_POST
+    def view(request, slug, year):
+        extra = {text_field: request.POST.get(text_field, "")} if text_field else {}
+        return _workflow_action(
+            request,
+            slug,
+            year,
+            action=action,
+            run=lambda plan: service(plan=plan, year=year, user=request.user, **extra),
+            done=done,
+        )
+
+    return view
 
 
-@login_required
-@require_POST
-def plan_year_approve(request, slug, year):
-    return _workflow_action(
-        request,
-        slug,
-        year,
-        action="approve",
-        run=lambda plan: services.plan_year_approve(plan=plan, year=year, user=request.user),
-        done=_("Approved: the figures are now locked."),
-    )
-
-
-@login_required
-@require_POST
-def plan_year_return(request, slug, year):
-    comment = request.POST.get("comment", "")
-    return _workflow_action(
-        request,
-        slug,
-        year,
-        action="approve",
-        run=lambda plan: services.plan_year_return(
-            plan=plan, year=year, user=request.user, comment=comment
-        ),
-        done=_("Returned to staff with your comment."),
-    )
-
-
-@login_required
-@require_POST
-def plan_year_reopen(request, slug, year):
-    reason = request.POST.get("reason", "")
-    return _workflow_action(
-        request,
-        slug,
-        year,
-        action="approve",
-        run=lambda plan: services.plan_year_reopen(
-            plan=plan, year=year, user=request.user, reason=reason
-        ),
-        done=_("Reopened: staff can correct the figures."),
-    )
+plan_year_submit = _workflow_view(
+    "enter", services.plan_year_submit, gettext_lazy("Submitted for approval.")
+)
+plan_year_approve = _workflow_view(
+    "approve", services.plan_year_approve, gettext_lazy("Approved: the figures are now locked.")
+)
+plan_year_return = _workflow_view(
+    "approve",
+    services.plan_year_return,
+    gettext_lazy("Returned to staff with your comment."),
+    text_field="comment",
+)
+plan_year_reopen = _workflow_view(
+    "approve",
+    services.plan_year_reopen,
+    gettext_lazy("Reopened: staff can correct the figures."),
+    text_field="reason",
+)
 
 
 @login_required
