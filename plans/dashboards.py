@@ -4,7 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, Sum
+from django.db.models import Q, Sum
 
 from budgets.models import Allocation, BudgetLine, Disbursement, FundingSource
 from indicators.achievement import Status
@@ -172,14 +172,7 @@ def plan_dashboard(plan: Plan, *, statuses: tuple[str, ...]) -> PlanDashboard:
     ]
     lines = (
         BudgetLine.objects.filter(plan=plan)
-        .select_related("project", "sector")
-        .prefetch_related(
-            Prefetch("allocations", queryset=Allocation.objects.select_related("source")),
-            Prefetch(
-                "disbursements",
-                queryset=Disbursement.objects.filter(status__in=statuses).select_related("source"),
-            ),
-        )
+        .with_amounts(status__in=statuses)
         .order_by("position", "code")
     )
     line_amounts, cells = [], defaultdict(Decimal)
