@@ -167,6 +167,11 @@ def read_target(phrase: str) -> TargetReading:
                     break
         else:
             comparator = found
+        # "tối thiểu có 30%": a filler "có" (has) may follow the comparison word.
+        rest = _strip_word(lowered, "có")
+        if rest is not None:
+            text = text[len(text) - len(rest) :]
+            lowered = text.lower()
         break
     range_from = _strip_word(lowered, "từ")
     if range_from is not None:

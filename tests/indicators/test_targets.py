@@ -18,6 +18,7 @@ D = Decimal
         ("30% trở lên", Comparator.GTE, D("30"), None, "%"),
         ("ít nhất 25", Comparator.GTE, D("25"), None, ""),
         ("tối thiểu 2 người", Comparator.GTE, D("2"), None, "người"),
+        ("tối thiểu có 30%", Comparator.GTE, D("30"), None, "%"),
         ("không dưới 80%", Comparator.GTE, D("80"), None, "%"),
         ("không quá 5%", Comparator.LTE, D("5"), None, "%"),
         ("dưới 1,4 km/điểm", Comparator.LT, D("1.4"), None, "km/điểm"),
