@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 from indicators.models import Comparator
+from plans.text import normalise_space
 
 # A Vietnamese number: thousands grouped by dots (each group exactly three digits) or no
 # grouping at all, then an optional decimal comma.
@@ -134,7 +135,8 @@ def _check_unit(unit: str, phrase: str) -> str:
 
 def read_target(phrase: str) -> TargetReading:
     """Return the comparator, value, upper value and unit of a target printed as `phrase`."""
-    text = " ".join((phrase or "").replace("\u00a0", " ").split())
+    # Composed accents, so a unit read from a decomposed source still equals the typed one.
+    text = normalise_space((phrase or "").replace("\u00a0", " "))
     # Documents use en and em dashes for ranges; read them as hyphens.
     text = text.replace("–", "-").replace("—", "-")
     if not text:

@@ -20,5 +20,9 @@ def fold(text: str | None) -> str:
 
 
 def normalise_space(text: str) -> str:
-    """Return `text` with every run of white space folded to one space."""
-    return " ".join(text.split())
+    """Return `text` in composed Unicode (NFC) with every run of white space folded to one space.
+
+    Source documents mix composed and decomposed accents ("đồng" as one code point per letter
+    or as letter plus combining mark); NFC makes the two compare equal.
+    """
+    return " ".join(unicodedata.normalize("NFC", text).split())
