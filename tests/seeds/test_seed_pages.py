@@ -1,5 +1,6 @@
 """The seed plans through the portal: whole in the API, dashboards fast."""
 
+import io
 import statistics
 import time
 
@@ -47,3 +48,76 @@ def test_every_seed_dashboard_renders_well_under_half_a_second(client, admin):
             timings.append(time.perf_counter() - start)
             assert response.status_code == 200
         assert statistics.median(timings) < 0.5, (plan.slug, timings)
+
+
+def test_leaders_pages_render_with_every_seed_plan(client, admin):
+    from indicators.models import IndicatorConcept
+    from plans.models import Agency, Province
+
+    client.force_login(admin)
+    assert client.get(reverse("plans:home")).status_code == 200
+    for province in Province.objects.filter(plans__isnull=False).distinct():
+        url = reverse("plans:year-view", args=[province.slug, 2015])
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response.context["rows"], province.name
+    for concept in IndicatorConcept.objects.filter(indicators__isnull=False).distinct():
+        assert client.get(reverse("plans:concept-compare", args=[concept.code])).status_code == 200
+    for agency in Agency.objects.filter(responsibilities__isnull=False).distinct()[:10]:
+        assert client.get(reverse("plans:agency-detail", args=[agency.code])).status_code == 200
+    for plan in Plan.objects.all():
+        assert client.get(reverse("plans:plan-report", args=[plan.slug])).status_code == 200
+        assert client.get(reverse("plans:plan-source", args=[plan.slug])).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "slug",
+    [
+        "hau-giang-qh-bcvt-cntt-2020",
+        "soc-trang-kh-22-2012",
+        "bac-giang-qd-1005-2012",
+        "hau-giang-kh-ha-tang-so-2023-2025",
+        "binh-thuan-kh-nq03-2015",
+    ],
+)
+def test_each_seed_plan_survives_the_new_plan_workbook_round_trip(client, admin, slug):
+    from plans.plan_workbook import new_plan_create, new_plan_preview, plan_workbook
+    from plans.selectors import plan_document, plan_with_everything
+
+    def document(code):
+        return plan_document(plan_with_everything().get(slug=code), include_unapproved=True)
+
+    before = document(slug)
+    content = plan_workbook(Plan.objects.get(slug=slug)).content
+    Plan.objects.get(slug=slug).delete()
+
+    class Upload(io.BytesIO):
+        size = len(content)
+
+    preview = new_plan_preview(Upload(content))
+    assert preview.errors == []
+    new_plan_create(preview.payload)
+    assert document(slug) == before
+
+
+def test_a_seed_plan_imports_as_a_new_plan_equal_apart_from_its_code(client, admin):
+    from openpyxl import load_workbook
+
+    from plans.plan_workbook import new_plan_create, new_plan_preview, plan_workbook
+    from plans.selectors import plan_document, plan_with_everything
+
+    slug = "hau-giang-qh-bcvt-cntt-2020"
+    book = load_workbook(io.BytesIO(plan_workbook(Plan.objects.get(slug=slug)).content))
+    book["Văn bản"]["B2"] = "hau-giang-copy"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    buffer.size = len(buffer.getvalue())
+    buffer.seek(0)
+    preview = new_plan_preview(buffer)
+    assert preview.errors == []
+    new_plan_create(preview.payload)
+    original, copy = (
+        plan_document(plan_with_everything().get(slug=s), include_unapproved=True)
+        for s in (slug, "hau-giang-copy")
+    )
+    assert {**copy, "slug": slug} == original

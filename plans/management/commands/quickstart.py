@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from plans.models import Province
 from plans.services import demo_accounts_ensure, seed_plans_load
 
 
@@ -27,8 +28,9 @@ class Command(BaseCommand):
         plans = seed_plans_load()
         self.stdout.write(self.style.SUCCESS(f"Database ready: {plans} seed plan(s) loaded."))
         self.stdout.write("Demo accounts (username / password / role / province):")
+        names = dict(Province.objects.values_list("code", "name"))
         for account in demo_accounts_ensure():
-            province = account.province_code or "-"
+            province = names.get(account.province_code, "tất cả các tỉnh")
             self.stdout.write(
                 f"  {account.username:<12} {account.password:<15} {account.role:<20} {province}"
             )
