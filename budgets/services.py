@@ -32,9 +32,10 @@ def disbursements_save(
     All or nothing, with the same lock and version checks as indicator figures.
     """
     plan_year_for_entry(plan, year)
+    # Lock the figures only: PostgreSQL refuses FOR UPDATE on the outer-joined users.
     existing = {
         (d.line_id, d.source_id): d
-        for d in Disbursement.objects.select_for_update()
+        for d in Disbursement.objects.select_for_update(of=("self",))
         .select_related("entered_by")
         .filter(line__plan=plan, year=year)
     }

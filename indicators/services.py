@@ -50,9 +50,10 @@ def actuals_save(*, plan: Plan, year: int, user, rows: list[ActualInput], reason
     page was loaded (its version moved on), writes nothing.
     """
     plan_year_for_entry(plan, year)
+    # Lock the figures only: PostgreSQL refuses FOR UPDATE on the outer-joined users.
     existing = {
         actual.indicator_id: actual
-        for actual in Actual.objects.select_for_update()
+        for actual in Actual.objects.select_for_update(of=("self",))
         .select_related("entered_by")
         .filter(indicator__plan=plan, year=year)
     }
