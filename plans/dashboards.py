@@ -154,6 +154,7 @@ class PlanDashboard:
     # (period label, kind "planned"/"disbursed", source) -> amount
     budget_cells: dict[tuple[str, str, FundingSource], Decimal]
     projects: list[Project]
+    project_budgets: dict[int, Decimal]  # project id -> planned money of its budget lines
     duties_by_agency: list[tuple[Agency, list[Responsibility]]]
     stated_totals: list
 
@@ -204,9 +205,18 @@ def plan_dashboard(plan: Plan, *, statuses: tuple[str, ...]) -> PlanDashboard:
         projects=list(
             plan.projects.select_related("lead_agency", "parent").order_by("position", "code")
         ),
+        project_budgets=_project_budgets(line_amounts),
         duties_by_agency=[(agencies[pk], items) for pk, items in duties.items()],
         stated_totals=list(plan.stated_totals.select_related("source")),
     )
+
+
+def _project_budgets(line_amounts: list[LineAmounts]) -> dict[int, Decimal]:
+    budgets: dict[int, Decimal] = defaultdict(Decimal)
+    for item in line_amounts:
+        if item.line.project_id:
+            budgets[item.line.project_id] += item.planned
+    return dict(budgets)
 
 
 @dataclass

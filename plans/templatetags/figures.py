@@ -35,3 +35,9 @@ def status_badge(code):
     from plans.tables import status_badge as badge
 
     return badge(code)
+
+
+@register.filter
+def get_item(mapping, key):
+    """Return mapping[key], or None: lets a template read a dict by a variable key."""
+    return mapping.get(key) if mapping else None

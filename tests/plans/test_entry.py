@@ -113,7 +113,9 @@ def test_note_without_a_figure_is_refused(world, as_user):
 
 def test_a_year_outside_the_plan_is_refused(world, as_user):
     client = as_user(world.users["staff_a"])
-    assert client.get(entry_url(world, year=2030)).status_code == 404
+    response = client.get(entry_url(world, year=2030))
+    assert response.status_code == 404
+    assert "Năm 2030 nằm ngoài thời kỳ của văn bản" in response.content.decode()
     assert client.post(entry_url(world, year=2030), {}).status_code == 404
     assert Actual.objects.count() == 0
 

@@ -160,3 +160,19 @@ def test_report_queries_do_not_grow_with_the_plan(client, django_assert_max_num_
         f.indicator(plan, section=plan.sections.first())
     with django_assert_max_num_queries(len(small.captured_queries)):
         download(client, url)
+
+
+def test_libreoffice_opens_the_progress_template_and_the_plan_workbook(client, report_plan):
+    client.force_login(f.user(f.ADMIN, None))
+    _r, template = download(
+        client, reverse("plans:progress-template", args=[report_plan.slug, 2014])
+    )
+    sheets = libreoffice_sheets(template)
+    assert set(sheets) == {"Thông tin", "Chỉ tiêu", "Giải ngân"}
+    rows = {row[0]: row for row in sheets["Chỉ tiêu"]}
+    assert rows["HT-1"][5:7] == ["999", "1093410"]  # last year (a draft) and this year
+    _r, workbook = download(client, reverse("plans:plan-workbook", args=[report_plan.slug]))
+    sheets = libreoffice_sheets(workbook)
+    assert any(row[:2] == ["HT-1", "2015"] for row in sheets["Mục tiêu"])
+    amounts = {row[4] for row in sheets["Kế hoạch vốn"][1:]}
+    assert amounts == {"15000", "7500", "3000"}
