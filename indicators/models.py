@@ -62,7 +62,7 @@ class IndicatorConcept(models.Model):
     class Meta:
         verbose_name = _("indicator concept")
         verbose_name_plural = _("indicator concepts")
-        ordering = ["name"]
+        ordering = ["name_folded"]
 
     def __str__(self):
         return self.name

@@ -87,7 +87,7 @@ def home_summaries(user, *, show_unapproved: bool = False) -> list[ProvinceSumma
     plans = list(
         access.plans_for_user(user)
         .select_related("province", "province__successor")
-        .order_by("province__name", "first_year", "slug")
+        .order_by("province__name_folded", "first_year", "slug")
     )
     statuses = {
         plan.pk: visible_statuses(user, plan, show_unapproved=show_unapproved) for plan in plans
@@ -262,7 +262,7 @@ def concept_comparison(user, concept: IndicatorConcept, *, show_unapproved: bool
     indicators = with_progress_data(
         concept.indicators.filter(plan__in=list(plans)),
         statuses=ALL_STATUSES if show_unapproved else APPROVED_ONLY,
-    ).order_by("plan__province__name", "plan__first_year", "code")
+    ).order_by("plan__province__name_folded", "plan__first_year", "code")
     series = []
     for indicator in indicators:
         plan = plans[indicator.plan_id]
@@ -294,5 +294,5 @@ def agencies_with_work(user):
         Agency.objects.filter(Q(led_projects__plan__in=plans) | Q(responsibilities__plan__in=plans))
         .select_related("province")
         .distinct()
-        .order_by("province__name", "name")
+        .order_by("province__name_folded", "name_folded")
     )

@@ -53,7 +53,7 @@ class Province(models.Model):
     class Meta:
         verbose_name = _("province")
         verbose_name_plural = _("provinces")
-        ordering = ["name"]
+        ordering = ["name_folded"]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(successor=F("pk")), name="province_not_own_successor"
@@ -112,7 +112,7 @@ class Agency(models.Model):
     class Meta:
         verbose_name = _("agency")
         verbose_name_plural = _("agencies")
-        ordering = ["province__name", "name"]
+        ordering = ["province__name_folded", "name_folded"]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(successor=F("pk")), name="agency_not_own_successor"
@@ -255,7 +255,7 @@ class Plan(models.Model):
     class Meta:
         verbose_name = _("plan")
         verbose_name_plural = _("plans")
-        ordering = ["province__name", "first_year", "slug"]
+        ordering = ["province__name_folded", "first_year", "slug"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(last_year__gte=F("first_year")), name="plan_last_year_after_first"

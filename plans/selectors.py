@@ -35,7 +35,7 @@ def plan_list(plans) -> list[dict]:
             "horizon_year": plan.horizon_year,
             "status": plan.status,
         }
-        for plan in plans.select_related("province").order_by("province__name", "slug")
+        for plan in plans.select_related("province").order_by("province__name_folded", "slug")
     ]
 
 

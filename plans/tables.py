@@ -57,7 +57,7 @@ class FigureColumn(tables.Column):
 
 
 class IndicatorTable(tables.Table):
-    code = tables.Column(verbose_name=capfirst(_("code")))
+    code = tables.Column(verbose_name=capfirst(_("code")), attrs={"td": {"class": "text-nowrap"}})
     name = tables.Column(verbose_name=capfirst(_("indicator")))
     section = tables.Column(verbose_name=capfirst(_("section")))
     sector = tables.Column(verbose_name=capfirst(_("sector")))
@@ -75,7 +75,6 @@ class IndicatorTable(tables.Table):
             "class": "table table-sm table-hover align-middle",
             "data-testid": "indicator-table",
         }
-        order_by = ("code",)
         empty_text = _("No indicator matches these filters.")
 
     def render_status(self, value, record):

@@ -182,7 +182,7 @@ def concept_list(request):
     concepts = (
         IndicatorConcept.objects.filter(indicators__plan__in=access.plans_for_user(request.user))
         .distinct()
-        .order_by("name")
+        .order_by("name_folded")
     )
     return render(request, "plans/concept_list.html", {"concepts": concepts})
 
