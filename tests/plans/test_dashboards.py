@@ -227,3 +227,14 @@ def test_page_queries_do_not_grow_with_the_data(client, django_assert_max_num_qu
     # The same number of queries with four times the plans and three times the rows.
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(PAGES[page](plan)).status_code == 200
+
+
+def test_provinces_are_listed_in_vietnamese_alphabetical_order(client):
+    for name in ("Sóc Trăng", "Bình Thuận", "Hậu Giang", "Bắc Giang"):
+        f.plan(f.province(name))
+    client.force_login(f.user(f.NATIONAL, None))
+    names = [
+        group.province.name for group in client.get(reverse("plans:home")).context["provinces"]
+    ]
+    # Code-point order would put "Bình" before "Bắc".
+    assert names == ["Bắc Giang", "Bình Thuận", "Hậu Giang", "Sóc Trăng"]
