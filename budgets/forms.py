@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext as _
 
 from budgets.models import BudgetLine, Disbursement, FundingSource
+from budgets.services import DisbursementInput
 from indicators.forms import figure_text, read_figure
 
 
@@ -32,3 +33,14 @@ class DisbursementEntryForm(forms.Form):
                 _("A recorded amount cannot be emptied; type 0 or the corrected amount.")
             )
         return amount
+
+    def to_input(self) -> DisbursementInput | None:
+        """Return the amount typed for budgets.services.disbursements_save(), None if blank."""
+        if self.cleaned_data["amount"] is None:
+            return None
+        return DisbursementInput(
+            line=self.line,
+            source=self.source,
+            amount=self.cleaned_data["amount"],
+            version=self.cleaned_data["version"],
+        )

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from indicators.models import Actual, Indicator
+from indicators.services import ActualInput
 from indicators.targets import TargetPhraseError, parse_number
 
 
@@ -88,3 +89,15 @@ class ActualEntryForm(forms.Form):
             field = "progress" if self.indicator.is_qualitative else "value"
             self.add_error(field, _("Enter the figure that the note or evidence belongs to."))
         return data
+
+    def to_input(self) -> ActualInput:
+        """Return what the user typed, for indicators.services.actuals_save()."""
+        data = self.cleaned_data
+        return ActualInput(
+            indicator=self.indicator,
+            value=data.get("value"),
+            progress=data.get("progress", ""),
+            note=data["note"].strip(),
+            evidence=data["evidence"].strip(),
+            version=data["version"],
+        )

@@ -17,12 +17,12 @@ from budgets import charts as budget_charts
 from budgets.forms import DisbursementEntryForm
 from budgets.models import BudgetLine
 from budgets.selectors import disbursement_rows
-from budgets.services import DisbursementInput, disbursements_save
+from budgets.services import disbursements_save
 from indicators import charts as indicator_charts
 from indicators.forms import ActualEntryForm
 from indicators.models import Indicator, IndicatorConcept
 from indicators.selectors import entry_rows
-from indicators.services import ActualInput, actuals_save
+from indicators.services import actuals_save
 from plans import (
     access,
     dashboards,
@@ -270,6 +270,28 @@ def _show_conflicts(forms_by_key, conflict: EditConflict) -> None:
         form.data = data
 
 
+def _save_entry_forms(request, forms_by_key: dict, save, done: str) -> bool:
+    """Validate every form of an entry page and save them all together, or none.
+
+    Return True when saved; otherwise the forms carry the errors and a message says why.
+    """
+    if not all(form.is_valid() for form in forms_by_key.values()):
+        messages.error(request, _("Nothing was saved: correct the fields marked below."))
+        return False
+    inputs = [form.to_input() for form in forms_by_key.values()]
+    try:
+        count = save([entry for entry in inputs if entry is not None])
+    except EntryRefused as refused:
+        messages.error(request, str(refused))
+    except EditConflict as conflict:
+        _show_conflicts(forms_by_key, conflict)
+        messages.error(request, _("Nothing was saved: some figures changed meanwhile."))
+    else:
+        messages.success(request, done % {"count": count})
+        return True
+    return False
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def entry_indicators(request, slug, year):
@@ -283,30 +305,13 @@ def entry_indicators(request, slug, year):
         for row in group.rows:
             row.form = ActualEntryForm(data, indicator=row.indicator, current=row.current)
             forms_by_key[row.indicator.pk] = row.form
-    if request.method == "POST" and all(form.is_valid() for form in forms_by_key.values()):
-        rows = [
-            ActualInput(
-                indicator=form.indicator,
-                value=form.cleaned_data.get("value"),
-                progress=form.cleaned_data.get("progress", ""),
-                note=form.cleaned_data["note"].strip(),
-                evidence=form.cleaned_data["evidence"].strip(),
-                version=form.cleaned_data["version"],
-            )
-            for form in forms_by_key.values()
-        ]
-        try:
-            count = actuals_save(plan=plan, year=year, user=request.user, rows=rows)
-        except EntryRefused as refused:
-            messages.error(request, str(refused))
-        except EditConflict as conflict:
-            _show_conflicts(forms_by_key, conflict)
-            messages.error(request, _("Nothing was saved: some figures changed meanwhile."))
-        else:
-            messages.success(request, _("Saved %(count)s figure(s) as draft.") % {"count": count})
-            return redirect("plans:entry-indicators", slug=plan.slug, year=year)
-    elif request.method == "POST":
-        messages.error(request, _("Nothing was saved: correct the fields marked below."))
+    if request.method == "POST" and _save_entry_forms(
+        request,
+        forms_by_key,
+        lambda rows: actuals_save(plan=plan, year=year, user=request.user, rows=rows),
+        _("Saved %(count)s figure(s) as draft."),
+    ):
+        return redirect("plans:entry-indicators", slug=plan.slug, year=year)
     context = _entry_context(request, plan, year, plan_year) | {"groups": groups}
     status = 400 if request.method == "POST" else 200
     return render(request, "plans/entry_indicators.html", context, status=status)
@@ -327,29 +332,13 @@ def entry_budget(request, slug, year):
                 data, line=row.line, source=cell.source, current=cell.current
             )
             forms_by_key[(row.line.pk, cell.source.pk)] = cell.form
-    if request.method == "POST" and all(form.is_valid() for form in forms_by_key.values()):
-        inputs = [
-            DisbursementInput(
-                line=form.line,
-                source=form.source,
-                amount=form.cleaned_data["amount"],
-                version=form.cleaned_data["version"],
-            )
-            for form in forms_by_key.values()
-            if form.cleaned_data["amount"] is not None
-        ]
-        try:
-            count = disbursements_save(plan=plan, year=year, user=request.user, rows=inputs)
-        except EntryRefused as refused:
-            messages.error(request, str(refused))
-        except EditConflict as conflict:
-            _show_conflicts(forms_by_key, conflict)
-            messages.error(request, _("Nothing was saved: some figures changed meanwhile."))
-        else:
-            messages.success(request, _("Saved %(count)s amount(s) as draft.") % {"count": count})
-            return redirect("plans:entry-budget", slug=plan.slug, year=year)
-    elif request.method == "POST":
-        messages.error(request, _("Nothing was saved: correct the fields marked below."))
+    if request.method == "POST" and _save_entry_forms(
+        request,
+        forms_by_key,
+        lambda inputs: disbursements_save(plan=plan, year=year, user=request.user, rows=inputs),
+        _("Saved %(count)s amount(s) as draft."),
+    ):
+        return redirect("plans:entry-budget", slug=plan.slug, year=year)
     context = _entry_context(request, plan, year, plan_year) | {"rows": rows}
     status = 400 if request.method == "POST" else 200
     return render(request, "plans/entry_budget.html", context, status=status)
