@@ -94,3 +94,19 @@ def test_year_view_prints_without_horizontal_overflow(live_server, page, shot, p
     expect(page.locator("nav.navbar")).to_be_hidden()
     shot("print")
     page.pdf(path=str(shot("print").with_suffix(".pdf")))
+
+
+def test_dashboard_fits_a_tablet_and_is_keyboard_navigable(live_server, page, shot, portal):
+    page.set_viewport_size({"width": 820, "height": 1180})  # a tablet held upright
+    login(page, live_server, "hg.lanhdao", DEMO_PASSWORD, f"/plans/{portal.slug}/")
+    expect(page.get_by_test_id("indicator-table")).to_be_visible()
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0  # wide tables scroll inside their own box, not the page
+    # A chart opens from the keyboard: Tab to its summary, Enter.
+    summary = page.get_by_test_id("chart-VT-1").locator("summary")
+    summary.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_test_id("chart-VT-1").locator("svg.main-svg").first).to_be_visible()
+    shot("tablet")
