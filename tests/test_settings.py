@@ -1,5 +1,6 @@
 """Settings come from the environment and refuse unsafe production setups."""
 
+import json
 import os
 import subprocess
 import sys
@@ -10,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from ictplan.staticfinders import PLOTLY_JS
 from plans.services import DEMO_ACCOUNTS
 
 PRODUCTION_ENV = {
@@ -88,3 +90,14 @@ def test_quickstart_refuses_to_publish_demo_passwords_in_production(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError):
         call_command("quickstart", "--no-serve")
+
+
+def test_collectstatic_under_production_settings_includes_plotly_and_the_stylesheets(tmp_path):
+    result = manage(
+        "collectstatic", "--noinput", env=PRODUCTION_ENV | {"STATIC_ROOT": str(tmp_path)}
+    )
+    assert result.returncode == 0, result.stderr
+    manifest = json.loads((tmp_path / "staticfiles.json").read_text())["paths"]
+    assert {PLOTLY_JS, "css/ictplan.css", "js/charts.js"} <= set(manifest)
+    # Hashed and compressed for WhiteNoise.
+    assert (tmp_path / (manifest[PLOTLY_JS] + ".gz")).exists()
