@@ -465,6 +465,12 @@ class _Reader:
     def __init__(self, errors, sheet, row):
         self.errors, self.sheet, self.row = errors, sheet, row
 
+    def save(self, obj):
+        """Save `obj` validated, unless this or an earlier row failed; refuse the file then."""
+        if self.errors:
+            raise _Refused
+        return _full_clean_save(obj, self.errors, self.sheet, self.row)
+
     def fail(self, column, message):
         self.errors.append(f"{_where(self.sheet, self.row, column)}: {message}")
 
@@ -537,9 +543,7 @@ def _create(data, errors) -> dict[str, int]:
             province=read.lookup(row["province"], provinces, "Mã tỉnh", _("province")),
             succeeded_on=row["succeeded_on"],
         )
-        if errors:
-            raise _Refused
-        agencies[agency.code] = _full_clean_save(agency, errors, "Cơ quan", row["_row"])
+        agencies[agency.code] = read.save(agency)
     for row in sheets.get("Cơ quan", []):
         if (
             row["successor"]
@@ -599,9 +603,7 @@ def _create(data, errors) -> dict[str, int]:
             sector=read.lookup(row["sector"], sectors, "Lĩnh vực", _("sector")),
             position=read.integer(row["position"], "Thứ tự") or 0,
         )
-        if errors:
-            raise _Refused
-        sections[section.code] = _full_clean_save(section, errors, "Phần mục", row["_row"])
+        sections[section.code] = read.save(section)
 
     indicators = {}
     for row in sheets.get("Chỉ tiêu", []):
@@ -639,9 +641,7 @@ def _create(data, errors) -> dict[str, int]:
             ),
             position=read.integer(row["position"], "Thứ tự") or 0,
         )
-        if errors:
-            raise _Refused
-        indicators[indicator.code] = _full_clean_save(indicator, errors, "Chỉ tiêu", row["_row"])
+        indicators[indicator.code] = read.save(indicator)
 
     for row in sheets.get("Mục tiêu", []):
         read = _Reader(errors, "Mục tiêu", row["_row"])
@@ -651,9 +651,7 @@ def _create(data, errors) -> dict[str, int]:
         except TargetPhraseError as exc:
             read.fail("Nguyên văn", str(exc))
             raise _Refused from exc
-        if errors:
-            raise _Refused
-        _full_clean_save(
+        read.save(
             Target(
                 indicator=indicator,
                 year=read.integer(row["year"], "Năm"),
@@ -664,9 +662,6 @@ def _create(data, errors) -> dict[str, int]:
                 unit=reading.unit,
                 note=_str(row["note"]),
             ),
-            errors,
-            "Mục tiêu",
-            row["_row"],
         )
 
     projects = {}
@@ -689,9 +684,7 @@ def _create(data, errors) -> dict[str, int]:
             period_printed=_str(row["period_printed"]),
             position=read.integer(row["position"], "Thứ tự") or 0,
         )
-        if errors:
-            raise _Refused
-        projects[project.code] = _full_clean_save(project, errors, "Dự án", row["_row"])
+        projects[project.code] = read.save(project)
 
     lines = {}
     for row in sheets.get("Đầu tư", []):
@@ -711,9 +704,7 @@ def _create(data, errors) -> dict[str, int]:
             ),
             position=read.integer(row["position"], "Thứ tự") or 0,
         )
-        if errors:
-            raise _Refused
-        lines[line.code] = _full_clean_save(line, errors, "Đầu tư", row["_row"])
+        lines[line.code] = read.save(line)
 
     for row in sheets.get("Kế hoạch vốn", []):
         read = _Reader(errors, "Kế hoạch vốn", row["_row"])
@@ -724,9 +715,7 @@ def _create(data, errors) -> dict[str, int]:
             amount = _number(row["amount_printed"])
         except TargetPhraseError as exc:
             read.fail("Số tiền (nguyên văn)", f"«{row['amount_printed']}» — {exc.reason}")
-        if errors:
-            raise _Refused
-        _full_clean_save(
+        read.save(
             Allocation(
                 line=line,
                 source=source,
@@ -735,9 +724,6 @@ def _create(data, errors) -> dict[str, int]:
                 amount=amount * UNIT_FACTORS[line.printed_unit],
                 amount_printed=_str(row["amount_printed"]),
             ),
-            errors,
-            "Kế hoạch vốn",
-            row["_row"],
         )
 
     for row in sheets.get("Tổng số nêu trong văn bản", []):
@@ -758,9 +744,7 @@ def _create(data, errors) -> dict[str, int]:
             source=read.lookup(row["source"], sources, "Nguồn vốn", _("funding source")),
             amount=amount,
         )
-        if errors:
-            raise _Refused
-        _full_clean_save(stated, errors, "Tổng số nêu trong văn bản", row["_row"])
+        read.save(stated)
 
     for row in sheets.get("Phân công", []):
         read = _Reader(errors, "Phân công", row["_row"])
@@ -775,9 +759,7 @@ def _create(data, errors) -> dict[str, int]:
             section=read.lookup(row["section"], sections, "Mã phần mục", _("section")),
             position=read.integer(row["position"], "Thứ tự") or 0,
         )
-        if errors:
-            raise _Refused
-        _full_clean_save(duty, errors, "Phân công", row["_row"])
+        read.save(duty)
 
     counted = [
         (Section, len(sections)),
