@@ -721,7 +721,9 @@ def _create(data, errors) -> dict[str, int]:
                 source=source,
                 year_from=read.integer(row["year_from"], "Từ năm"),
                 year_to=read.integer(row["year_to"], "Đến năm"),
-                amount=amount * UNIT_FACTORS[line.printed_unit],
+                amount=amount * UNIT_FACTORS[line.printed_unit]
+                if amount is not None and line
+                else None,
                 amount_printed=_str(row["amount_printed"]),
             ),
         )
