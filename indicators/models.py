@@ -128,6 +128,17 @@ class Indicator(models.Model):
     baseline_year = models.PositiveSmallIntegerField(
         _("baseline year"), null=True, blank=True, validators=year_validators
     )
+    baseline_source = models.TextField(
+        _("baseline source"),
+        blank=True,
+        help_text=_("Where the baseline comes from, e.g. a statistical yearbook or a survey."),
+    )
+    # Growth and change rates can fall below zero; shares and counts cannot.
+    allows_negative = models.BooleanField(
+        _("negative figures allowed"),
+        default=False,
+        help_text=_("Tick for growth or change rates, which can fall below zero."),
+    )
     due_year = models.PositiveSmallIntegerField(
         _("due year"),
         null=True,
@@ -147,6 +158,8 @@ class Indicator(models.Model):
     name_folded = FoldedField(sources=("code", "name", "scope"))
 
     objects = IndicatorManager()
+    # Baselines are recorded by staff after the plan is loaded: who changed them, and when.
+    history = HistoricalRecords(excluded_fields=["name_folded"])
 
     class Meta:
         verbose_name = _("indicator")
@@ -198,6 +211,15 @@ class Target(models.Model):
         Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="targets"
     )
     year = models.PositiveSmallIntegerField(_("year"), validators=year_validators)
+    # "Mục tiêu đến năm 2015" in a 2011–2020 plan: the target applies 2011–2015. Blank means
+    # from the plan's first year.
+    period_start = models.PositiveSmallIntegerField(
+        _("period start"),
+        null=True,
+        blank=True,
+        validators=year_validators,
+        help_text=_("First year the target applies to; blank means the plan's first year."),
+    )
     comparator = models.CharField(_("comparator"), max_length=10, choices=Comparator.choices)
     value = figure_field(_("value"))
     upper_value = figure_field(_("upper value"), null=True, blank=True)
@@ -226,6 +248,10 @@ class Target(models.Model):
                 name="target_range_has_ordered_bounds",
             ),
             models.CheckConstraint(condition=year_in_range("year"), name="target_year_in_range"),
+            models.CheckConstraint(
+                condition=Q(period_start__isnull=True) | Q(period_start__lte=F("year")),
+                name="target_period_starts_by_its_year",
+            ),
         ]
 
     def __str__(self):
@@ -246,6 +272,10 @@ class Target(models.Model):
                 )
         elif self.upper_value is not None:
             raise ValidationError({"upper_value": _("Only a range has an upper value.")})
+        if self.period_start is not None and self.year is not None and self.period_start > self.year:
+            raise ValidationError(
+                {"period_start": _("The period cannot start after the target's year.")}
+            )
 
 
 class Actual(models.Model):
