@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from indicators.achievement import reference_value
-from indicators.models import Actual, Comparator, Direction
+from indicators.models import Actual, Comparator, Direction, Indicator
 from indicators.selectors import IndicatorProgress
 
 ACTUAL_COLOUR = "#0d6efd"
@@ -36,71 +36,80 @@ def base_layout(title: str = "", y_title: str = "") -> dict:
     }
 
 
+def _band(xs: list[int], low: Decimal, high: Decimal, name: str) -> list[dict]:
+    """Return the two traces that shade a target band between `low` and `high` over `xs`."""
+    edge = {"type": "scatter", "x": xs, "mode": "lines", "line": {"width": 0}, "hoverinfo": "skip"}
+    return [
+        {**edge, "y": [float(low)] * 2, "showlegend": False},
+        {**edge, "y": [float(high)] * 2, "fill": "tonexty", "fillcolor": BAND_COLOUR, "name": name},
+    ]
+
+
+def _period(target, first_year: int) -> list[int]:
+    return [target.period_start or first_year, target.year]
+
+
 def indicator_figure(progress: IndicatorProgress, *, first_year: int) -> dict:
-    """Return the figure of one indicator: actuals by year against milestones and target path."""
+    """Return the figure of one indicator: its figures against the same target path as its status.
+
+    The path and the figures come from the achievement rules (IndicatorProgress.path and
+    .figures), so the chart, the status and the workbook tell one story: increments are drawn
+    cumulative, a yearly rate as its target over the target's period.
+    """
     indicator = progress.indicator
+    rate = indicator.aggregation == Indicator.Aggregation.YEARLY_RATE
     data = []
-    # Ranges are drawn as bands from the plan's start to each milestone.
     for target in progress.targets:
+        label = _("target %(phrase)s (%(period)s)") % {
+            "phrase": target.phrase,
+            "period": "–".join(str(y) for y in dict.fromkeys(_period(target, first_year))),
+        }
         if target.comparator == Comparator.RANGE:
-            xs = [first_year, target.year]
+            data.extend(_band(_period(target, first_year), target.value, target.upper_value, label))
+        elif rate:
+            value = float(reference_value(target, indicator.direction))
             data.append(
                 {
                     "type": "scatter",
-                    "x": xs,
-                    "y": [float(target.value)] * 2,
-                    "mode": "lines",
-                    "line": {"width": 0},
-                    "showlegend": False,
-                    "hoverinfo": "skip",
+                    "x": _period(target, first_year),
+                    "y": [value, value],
+                    "mode": "lines+markers",
+                    "name": label,
+                    "line": {"dash": "dash", "color": TARGET_COLOUR},
+                    "marker": {"symbol": "diamond", "size": 9, "color": TARGET_COLOUR},
                 }
             )
-            data.append(
-                {
-                    "type": "scatter",
-                    "x": xs,
-                    "y": [float(target.upper_value)] * 2,
-                    "mode": "lines",
-                    "line": {"width": 0},
-                    "fill": "tonexty",
-                    "fillcolor": BAND_COLOUR,
-                    "name": _("target band %(phrase)s (%(year)s)")
-                    % {"phrase": target.phrase, "year": target.year},
-                    "hoverinfo": "skip",
-                }
-            )
-    path_x, path_y = [], []
-    if indicator.baseline_year is not None and indicator.baseline_value is not None:
-        path_x.append(indicator.baseline_year)
-        path_y.append(float(indicator.baseline_value))
-    for target in progress.targets:
-        path_x.append(target.year)
-        path_y.append(float(reference_value(target, indicator.direction)))
-    if path_x:
+    path = progress.path
+    if path:
+        start_label = _("baseline") if indicator.baseline_year is not None else _("first figure")
+        phrases = {t.year: t.phrase for t in progress.targets}
         data.append(
             {
                 "type": "scatter",
-                "x": path_x,
-                "y": path_y,
+                "x": [p.year for p in path],
+                "y": [float(p.value) for p in path],
                 "mode": "lines+markers",
                 "name": _("target path"),
                 "line": {"dash": "dash", "color": TARGET_COLOUR},
                 "marker": {"symbol": "diamond", "size": 9, "color": TARGET_COLOUR},
-                "text": ([_("baseline")] if len(path_x) > len(progress.targets) else [])
-                + [target.phrase for target in progress.targets],
+                "text": [phrases[p.year] if p.is_target else start_label for p in path],
                 "hovertemplate": "%{text}<extra></extra>",
             }
         )
-    years = sorted(y for y, a in progress.actuals.items() if a.value is not None)
-    if years:
+    figures = progress.figures
+    if figures:
+        years = list(figures)
         approved = [progress.actuals[y].status == Actual.Status.APPROVED for y in years]
+        name = _("actual")
+        if indicator.aggregation == Indicator.Aggregation.INCREMENT:
+            name = _("actual (cumulative)")
         data.append(
             {
                 "type": "scatter",
                 "x": years,
-                "y": [_number(progress.actuals[y].value) for y in years],
+                "y": [float(figures[y]) for y in years],
                 "mode": "lines+markers",
-                "name": _("actual"),
+                "name": name,
                 "line": {"color": ACTUAL_COLOUR},
                 "marker": {
                     "size": 9,

@@ -1,10 +1,21 @@
 """Reads of indicators with their targets and figures."""
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Prefetch
 
-from indicators.achievement import Status, TargetFacts, YearStatus, year_status
+from indicators.achievement import (
+    PathPoint,
+    Status,
+    TargetFacts,
+    YearStatus,
+    applicable_target,
+    counted_figures,
+    expected_value,
+    target_path,
+    year_status,
+)
 from indicators.models import Actual, Indicator, Target
 from plans.models import Plan, Section
 
@@ -12,7 +23,7 @@ from plans.models import Plan, Section
 @dataclass
 class EntryRow:
     indicator: Indicator
-    target: Target | None  # this year's, else the next milestone's, else the last one
+    target: Target | None  # the target that applies this year (achievement.applicable_target)
     target_is_own: bool
     previous: Actual | None  # last year's figure
     current: Actual | None
@@ -22,14 +33,6 @@ class EntryRow:
 class SectionRows:
     section: Section | None
     rows: list[EntryRow]
-
-
-def _milestone(targets: list[Target], year: int) -> tuple[Target | None, bool]:
-    own = next((t for t in targets if t.year == year), None)
-    if own:
-        return own, True
-    upcoming = next((t for t in targets if t.year > year), None)
-    return upcoming or (targets[-1] if targets else None), False
 
 
 def entry_rows(plan: Plan, year: int) -> list[SectionRows]:
@@ -55,7 +58,8 @@ def entry_rows(plan: Plan, year: int) -> list[SectionRows]:
     groups: list[SectionRows] = []
     for indicator in indicators:
         by_year = {actual.year: actual for actual in indicator.actuals.all()}
-        target, own = _milestone(list(indicator.targets.all()), year)
+        target = applicable_target(indicator.targets.all(), year)
+        own = target is not None and target.year == year
         row = EntryRow(indicator, target, own, by_year.get(year - 1), by_year.get(year))
         if not groups or groups[-1].section != indicator.section:
             groups.append(SectionRows(indicator.section, []))
@@ -91,6 +95,46 @@ class IndicatorProgress:
     @property
     def has_unapproved(self) -> bool:
         return any(a.status != Actual.Status.APPROVED for a in self.actuals.values())
+
+    @property
+    def target(self) -> Target | None:
+        """Return the target that applies in the year judged (the same one the status names)."""
+        return None if self.as_of is None else applicable_target(self.targets, self.as_of)
+
+    @property
+    def values(self) -> dict[int, Decimal]:
+        return {y: a.value for y, a in self.actuals.items() if a.value is not None}
+
+    @property
+    def figures(self) -> dict[int, Decimal]:
+        """Return the figure judged in each reported year: increments summed, as the status."""
+        return counted_figures(
+            self.indicator.aggregation, self.values, baseline_year=self.indicator.baseline_year
+        )
+
+    @property
+    def path(self) -> list[PathPoint]:
+        """Return the target path the status, the chart and the workbooks all measure against."""
+        indicator = self.indicator
+        return target_path(
+            direction=indicator.direction,
+            aggregation=indicator.aggregation,
+            targets=[TargetFacts.of(t) for t in self.targets],
+            values_by_year=self.values,
+            baseline_value=indicator.baseline_value,
+            baseline_year=indicator.baseline_year,
+        )
+
+    def expected_in(self, year: int) -> Decimal | None:
+        """Return the value the target path expects in `year` (None: no target or no basis)."""
+        facts = [TargetFacts.of(t) for t in self.targets]
+        return expected_value(
+            self.path,
+            applicable_target(facts, year),
+            year,
+            direction=self.indicator.direction,
+            aggregation=self.indicator.aggregation,
+        )
 
 
 def with_progress_data(indicators, *, statuses=APPROVED_ONLY):

@@ -19,15 +19,9 @@ from indicators.selectors import (
 from plans import access
 from plans.models import Agency, Plan, Project, Province, Responsibility
 
-# Summary buckets on the home page; a milestone missed counts as behind.
-SUMMARY_BUCKETS = {
-    Status.ACHIEVED: Status.ACHIEVED,
-    Status.ON_TRACK: Status.ON_TRACK,
-    Status.AT_RISK: Status.AT_RISK,
-    Status.BEHIND: Status.BEHIND,
-    Status.NOT_ACHIEVED: Status.BEHIND,
-    Status.NO_DATA: Status.NO_DATA,
-}
+# Summary columns on the home page, one per status: a missed milestone (Không đạt) is not
+# merged into Chậm tiến độ, nor Vượt into Đạt.
+SUMMARY_BUCKETS = {status: status for status in Status}
 
 
 def visible_statuses(user, plan: Plan, *, show_unapproved: bool) -> tuple[str, ...]:
@@ -223,7 +217,7 @@ def _project_budgets(line_amounts: list[LineAmounts]) -> dict[int, Decimal]:
 class YearRow:
     plan: Plan
     progress: IndicatorProgress
-    target: object  # this year's target or the next milestone's
+    target: object  # the target that applies in the year, if any
     target_is_own: bool
 
 
@@ -242,11 +236,10 @@ def year_view(user, province: Province, year: int, *, show_unapproved: bool) -> 
     rows = []
     for indicator in indicators:
         progress = progress_of(indicator, as_of=year, statuses=statuses[indicator.plan_id])
-        targets = progress.targets
-        own = next((t for t in targets if t.year == year), None)
-        upcoming = next((t for t in targets if t.year > year), None)
-        target = own or upcoming or (targets[-1] if targets else None)
-        rows.append(YearRow(indicator.plan, progress, target, own is not None))
+        target = progress.target
+        rows.append(
+            YearRow(indicator.plan, progress, target, target is not None and target.year == year)
+        )
     return rows
 
 

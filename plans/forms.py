@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from plans.tables import STATUS_LABELS
+from indicators.status_look import LABELS, label_of
 
 
 class IndicatorFilterForm(forms.Form):
@@ -26,8 +26,10 @@ class IndicatorFilterForm(forms.Form):
         self.fields["scope"].choices = everything + sorted(
             {(r["scope"], r["scope"]) for r in records if r["scope"]}
         )
+        present = {r["status_code"] for r in records}
+        # In the order of the statuses, best first, whatever order the rows come in.
         self.fields["status"].choices = everything + [
-            (code, STATUS_LABELS[code]) for code in dict.fromkeys(r["status_code"] for r in records)
+            (code, label_of(code)) for code in LABELS if code in present
         ]
 
     def apply(self, records: list[dict]) -> list[dict]:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from budgets.models import Allocation, BudgetLine, Disbursement, StatedTotal
 from indicators.models import Actual, Indicator, Target
+from indicators.selectors import ALL_STATUSES, APPROVED_ONLY, progress_of
 from plans.models import Plan, Project, Responsibility, Section
 
 
@@ -77,6 +78,35 @@ def _code(obj) -> str | None:
     return obj.code if obj is not None else None
 
 
+def _actuals_with_verdicts(indicator: Indicator, include_unapproved: bool) -> list[dict]:
+    """Return the indicator's shown figures, each judged as the dashboards judge it."""
+    statuses = ALL_STATUSES if include_unapproved else APPROVED_ONLY
+    progress = progress_of(indicator, statuses=statuses)
+    documents = []
+    for year in sorted(progress.actuals):
+        actual = progress.actuals[year]
+        document = {
+            "year": actual.year,
+            "value": json_number(actual.value),
+            "progress": actual.progress,
+            "status": actual.status,
+        }
+        if not indicator.is_qualitative:
+            judged = progress_of(indicator, as_of=year, statuses=statuses).status
+            assessment = judged.assessment
+            document["verdict"] = {
+                "status": judged.status,
+                "target_year": judged.target.year if judged.target else None,
+                "figure": json_number(judged.figure),
+                "expected": json_number(
+                    None if judged.expected is None else judged.expected.quantize(Decimal("0.01"))
+                ),
+                "percent": json_number(assessment.percent) if assessment else None,
+            }
+        documents.append(document)
+    return documents
+
+
 def plan_document(plan: Plan, *, include_unapproved: bool) -> dict:
     """Return the whole plan as plain data (see docs/api.md); `plan` from plan_with_everything.
 
@@ -142,10 +172,12 @@ def plan_document(plan: Plan, *, include_unapproved: bool) -> dict:
                 "kind": indicator.kind,
                 "direction": indicator.direction,
                 "aggregation": indicator.aggregation,
+                "allows_negative": indicator.allows_negative,
                 "baseline": (
                     {
                         "value": json_number(indicator.baseline_value),
                         "year": indicator.baseline_year,
+                        "source": indicator.baseline_source,
                     }
                     if indicator.baseline_year is not None
                     else None
@@ -160,19 +192,12 @@ def plan_document(plan: Plan, *, include_unapproved: bool) -> dict:
                         "upper_value": json_number(target.upper_value),
                         "unit": target.unit,
                         "phrase": target.phrase,
+                        "period_start": target.period_start,
+                        "note": target.note,
                     }
                     for target in indicator.targets.all()
                 ],
-                "actuals": [
-                    {
-                        "year": actual.year,
-                        "value": json_number(actual.value),
-                        "progress": actual.progress,
-                        "status": actual.status,
-                    }
-                    for actual in indicator.actuals.all()
-                    if include_unapproved or actual.status == Actual.Status.APPROVED
-                ],
+                "actuals": _actuals_with_verdicts(indicator, include_unapproved),
             }
             for indicator in plan.indicators.all()
         ],

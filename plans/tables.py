@@ -1,37 +1,23 @@
 """django-tables2 tables of the dashboards, fed with plain dicts built from selectors."""
 
 import django_tables2 as tables
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from indicators.achievement import Status
 from indicators.models import Actual
+from indicators.status_look import label_of, look_of
 from indicators.targets import format_figure
-
-# Text and a symbol as well as colour, so status reads without colour too.
-STATUS_LOOK = {
-    Status.ACHIEVED: ("✔", "success"),
-    Status.ON_TRACK: ("↗", "primary"),
-    Status.AT_RISK: ("!", "warning"),
-    Status.BEHIND: ("✖", "danger"),
-    Status.NOT_ACHIEVED: ("✖", "danger"),
-    Status.NO_DATA: ("○", "secondary"),
-    Actual.Progress.DONE: ("✔", "success"),
-    Actual.Progress.IN_PROGRESS: ("↗", "primary"),
-    Actual.Progress.NOT_STARTED: ("✖", "danger"),
-}
-STATUS_LABELS = {**dict(Status.choices), **dict(Actual.Progress.choices)}
 
 
 def status_badge(code: str):
-    symbol, colour = STATUS_LOOK.get(code, ("○", "secondary"))
+    look = look_of(code)
     return format_html(
         '<span class="badge text-bg-{} status-{}"><span aria-hidden="true">{}</span> {}</span>',
-        colour,
+        look.colour,
         code,
-        symbol,
-        STATUS_LABELS.get(code, code),
+        look.symbol,
+        label_of(code),
     )
 
 
@@ -77,6 +63,28 @@ class IndicatorTable(tables.Table):
         }
         empty_text = _("No indicator matches these filters.")
 
+    def render_targets(self, value):
+        # A target's note says why it is read as it is, or what in the document it contradicts.
+        return format_html_join(
+            "<br>",
+            "{}: {}{}",
+            (
+                (
+                    t.year,
+                    t.phrase,
+                    format_html(' <small class="text-muted target-note">({})</small>', t.note)
+                    if t.note
+                    else "",
+                )
+                for t in value
+            ),
+        )
+
+    def value_targets(self, value):
+        return " · ".join(
+            f"{t.year}: {t.phrase}" + (f" ({t.note})" if t.note else "") for t in value
+        )
+
     def render_status(self, value, record):
         return status_badge(value)
 
@@ -84,7 +92,7 @@ class IndicatorTable(tables.Table):
         return f"{format_figure(value)}%" if value is not None else "—"
 
     def value_status(self, value):
-        return STATUS_LABELS.get(value, value)
+        return label_of(value)
 
 
 def indicator_records(progresses, years) -> list[dict]:
@@ -105,7 +113,7 @@ def indicator_records(progresses, years) -> list[dict]:
             "sector_id": indicator.section.sector_id if indicator.section else None,
             "scope": indicator.scope,
             "unit": indicator.unit,
-            "targets": " · ".join(f"{t.year}: {t.phrase}" for t in progress.targets),
+            "targets": progress.targets,
             "status_code": progress.status_code,
             "percent": assessment.percent if assessment else None,
             "progress": progress,

@@ -18,9 +18,8 @@ from openpyxl.chart import LineChart, Reference
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from indicators.achievement import Status, path_value, reference_value
 from indicators.models import Actual
-from plans.tables import STATUS_LABELS
+from indicators.status_look import label_of, look_of
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 INTEGER_FORMAT = "#,##0"
@@ -31,17 +30,6 @@ HEADER_FONT = Font(bold=True, color="FFFFFF")
 SUBTOTAL_FONT = Font(bold=True)
 THIN = Side(style="thin", color="B7B7B7")
 HEADER_BORDER = Border(bottom=THIN)
-STATUS_FILLS = {
-    Status.ACHIEVED: "C6EFCE",
-    Status.ON_TRACK: "DDEBF7",
-    Status.AT_RISK: "FFEB9C",
-    Status.BEHIND: "FFC7CE",
-    Status.NOT_ACHIEVED: "FFC7CE",
-    Status.NO_DATA: "EDEDED",
-    Actual.Progress.DONE: "C6EFCE",
-    Actual.Progress.IN_PROGRESS: "DDEBF7",
-    Actual.Progress.NOT_STARTED: "FFC7CE",
-}
 
 
 def number_format(value) -> str:
@@ -94,7 +82,7 @@ class Sheet:
 
 def status_cell(sheet: Sheet, code: str) -> WriteOnlyCell:
     """Return a cell naming the status in words, coloured as on the dashboard."""
-    return sheet.cell(str(STATUS_LABELS.get(code, code)), fill=STATUS_FILLS.get(code))
+    return sheet.cell(label_of(code), fill=look_of(code).fill)
 
 
 def save(workbook: Workbook) -> bytes:
@@ -339,13 +327,10 @@ def _chart_sheet(workbook, dashboard):
         years = list(range(first_year, last_year + 1))
         title_row = sheet.append([sheet.cell(f"{indicator.code}. {indicator.name}", bold=True)])
         header_row = sheet.append([_("Year"), _("Target path"), _("Actual")])
-        start = _path_start(progress, first_year)
+        # The same path and figures as the status and the web chart: increments cumulative.
+        figures = progress.figures
         for year in years:
-            expected = _expected(progress, start, year)
-            actual = progress.actuals.get(year)
-            sheet.append(
-                [year, expected, actual.value if actual and actual.value is not None else None]
-            )
+            sheet.append([year, progress.expected_in(year), figures.get(year)])
         chart = LineChart()
         chart.title = f"{indicator.code} ({indicator.unit})" if indicator.unit else indicator.code
         chart.y_axis.title = indicator.unit
@@ -359,26 +344,6 @@ def _chart_sheet(workbook, dashboard):
         sheet.ws.add_chart(chart, f"E{title_row}")
         for _padding in range(max(0, 15 - len(years) - 2)):
             sheet.append([])
-
-
-def _path_start(progress, first_year):
-    indicator = progress.indicator
-    if indicator.baseline_year is not None and indicator.baseline_value is not None:
-        return indicator.baseline_year, indicator.baseline_value
-    return None
-
-
-def _expected(progress, start, year):
-    """Return the target path's value in `year`: the line through baseline and milestones."""
-    direction = progress.indicator.direction
-    points = ([start] if start else []) + [
-        (t.year, reference_value(t, direction)) for t in progress.targets
-    ]
-    for (y0, v0), (y1, v1) in zip(points, points[1:], strict=False):
-        if y0 <= year <= y1:
-            return path_value(y0, v0, y1, v1, year)
-    exact = [v for y, v in points if y == year]
-    return exact[0] if exact else None
 
 
 def year_report(province, year: int, rows) -> ReportFile:

@@ -37,6 +37,15 @@ def status_badge(code):
     return badge(code)
 
 
+@register.simple_tag
+def status_columns():
+    """Return (code, symbol, word) for every indicator status, best first: the home columns."""
+    from indicators.achievement import Status
+    from indicators.status_look import label_of, look_of
+
+    return [(code, look_of(code).symbol, label_of(code)) for code in Status.values]
+
+
 @register.filter
 def get_item(mapping, key):
     """Return mapping[key], or None: lets a template read a dict by a variable key."""

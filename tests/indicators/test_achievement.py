@@ -8,11 +8,15 @@ from django.utils import translation
 from indicators.achievement import (
     Status,
     TargetFacts,
+    applicable_target,
     assess,
+    expected_value,
     figure_for_year,
     meets_target,
     percent_of_target,
     progress_from_baseline,
+    target_path,
+    verdict,
     year_status,
 )
 from indicators.models import Comparator, Direction, Indicator
@@ -24,44 +28,83 @@ INCREMENT = Indicator.Aggregation.INCREMENT
 RATE = Indicator.Aggregation.YEARLY_RATE
 
 
-def target(comparator, value, upper=None, year=2015):
-    return TargetFacts(year, comparator, D(value), D(upper) if upper is not None else None)
+def target(comparator, value, upper=None, year=2015, period_start=None):
+    upper = D(upper) if upper is not None else None
+    return TargetFacts(year, comparator, D(value), upper, period_start)
+
+
+EXCEEDED, ACHIEVED, NOT_ACHIEVED = Status.EXCEEDED, Status.ACHIEVED, Status.NOT_ACHIEVED
 
 
 @pytest.mark.parametrize(
-    ("comparator", "value", "upper", "direction", "figure", "achieved"),
+    ("comparator", "value", "upper", "direction", "figure", "expected"),
     [
-        (Comparator.GT, "90", None, HIGHER, "90.1", True),
-        (Comparator.GT, "90", None, HIGHER, "90", False),
-        (Comparator.GTE, "30", None, HIGHER, "30", True),
-        (Comparator.GTE, "30", None, HIGHER, "29.9", False),
-        (Comparator.LT, "1.4", None, LOWER, "1.39", True),
-        (Comparator.LT, "1.4", None, LOWER, "1.4", False),
-        (Comparator.LTE, "5", None, LOWER, "5", True),
-        (Comparator.LTE, "5", None, LOWER, "5.1", False),
-        (Comparator.RANGE, "5", "10", HIGHER, "5", True),
-        (Comparator.RANGE, "5", "10", HIGHER, "10", True),
-        (Comparator.RANGE, "5", "10", HIGHER, "4.9", False),
-        (Comparator.RANGE, "5", "10", HIGHER, "10.1", False),
-        (Comparator.EQ, "100", None, HIGHER, "100", True),
-        (Comparator.EQ, "100", None, HIGHER, "99", False),
-        (Comparator.EQ, "2", None, LOWER, "1.5", True),
-        (Comparator.EQ, "2", None, LOWER, "2.5", False),
-        (Comparator.EQ, "2", None, KEEP, "2", True),
-        (Comparator.EQ, "2", None, KEEP, "3", True),
-        (Comparator.EQ, "2", None, KEEP, "1.9", False),
-        (Comparator.APPROX, "40", None, HIGHER, "38", True),
-        (Comparator.APPROX, "40", None, HIGHER, "50", True),
-        (Comparator.APPROX, "40", None, HIGHER, "37.9", False),
-        (Comparator.APPROX, "40", None, LOWER, "42", True),
-        (Comparator.APPROX, "40", None, LOWER, "30", True),
-        (Comparator.APPROX, "40", None, LOWER, "42.1", False),
+        # Open-ended targets ("trên", "từ … trở lên", "dưới", "không quá") have no far end:
+        # reaching them is Đạt, however far beyond.
+        (Comparator.GT, "90", None, HIGHER, "90.1", ACHIEVED),
+        (Comparator.GT, "90", None, HIGHER, "100", ACHIEVED),
+        (Comparator.GT, "90", None, HIGHER, "90", NOT_ACHIEVED),
+        (Comparator.GT, "90", None, KEEP, "95", ACHIEVED),
+        (Comparator.GTE, "30", None, HIGHER, "30", ACHIEVED),
+        (Comparator.GTE, "30", None, HIGHER, "29.9", NOT_ACHIEVED),
+        (Comparator.GTE, "30", None, LOWER, "31", ACHIEVED),  # as printed, whatever the direction
+        (Comparator.LT, "1.4", None, LOWER, "1.39", ACHIEVED),
+        (Comparator.LT, "1.4", None, LOWER, "0.5", ACHIEVED),
+        (Comparator.LT, "1.4", None, LOWER, "1.4", NOT_ACHIEVED),
+        (Comparator.LTE, "5", None, LOWER, "5", ACHIEVED),
+        (Comparator.LTE, "5", None, LOWER, "5.1", NOT_ACHIEVED),
+        (Comparator.LTE, "5", None, HIGHER, "6", NOT_ACHIEVED),
+        # A range: met from the near bound, exceeded beyond the far one (mirrored when lower is
+        # better), inside the band when keeping at level.
+        (Comparator.RANGE, "5", "10", HIGHER, "4.9", NOT_ACHIEVED),
+        (Comparator.RANGE, "5", "10", HIGHER, "5", ACHIEVED),
+        (Comparator.RANGE, "5", "10", HIGHER, "10", ACHIEVED),
+        (Comparator.RANGE, "5", "10", HIGHER, "10.1", EXCEEDED),
+        (Comparator.RANGE, "60", "70", HIGHER, "80", EXCEEDED),
+        (Comparator.RANGE, "2", "4", LOWER, "4.1", NOT_ACHIEVED),
+        (Comparator.RANGE, "2", "4", LOWER, "4", ACHIEVED),
+        (Comparator.RANGE, "2", "4", LOWER, "2", ACHIEVED),
+        (Comparator.RANGE, "2", "4", LOWER, "1", EXCEEDED),
+        (Comparator.RANGE, "2", "4", KEEP, "3", ACHIEVED),
+        (Comparator.RANGE, "2", "4", KEEP, "5", NOT_ACHIEVED),
+        (Comparator.RANGE, "2", "4", KEEP, "1", NOT_ACHIEVED),
+        # A printed figure: reached is Đạt, beyond it in the good direction Vượt.
+        (Comparator.EQ, "100", None, HIGHER, "100", ACHIEVED),
+        (Comparator.EQ, "100", None, HIGHER, "99", NOT_ACHIEVED),
+        (Comparator.EQ, "2", None, HIGHER, "3", EXCEEDED),
+        (Comparator.EQ, "2", None, LOWER, "2", ACHIEVED),
+        (Comparator.EQ, "2", None, LOWER, "1.5", EXCEEDED),
+        (Comparator.EQ, "2", None, LOWER, "2.5", NOT_ACHIEVED),
+        (Comparator.EQ, "2", None, KEEP, "2", ACHIEVED),
+        (Comparator.EQ, "2", None, KEEP, "3", ACHIEVED),  # keeping at level: not below
+        (Comparator.EQ, "2", None, KEEP, "1.9", NOT_ACHIEVED),
+        # About a figure: within 5% is Đạt, beyond the 5% in the good direction Vượt.
+        (Comparator.APPROX, "40", None, HIGHER, "38", ACHIEVED),
+        (Comparator.APPROX, "40", None, HIGHER, "42", ACHIEVED),
+        (Comparator.APPROX, "40", None, HIGHER, "42.1", EXCEEDED),
+        (Comparator.APPROX, "40", None, HIGHER, "37.9", NOT_ACHIEVED),
+        (Comparator.APPROX, "40", None, LOWER, "42", ACHIEVED),
+        (Comparator.APPROX, "40", None, LOWER, "30", EXCEEDED),
+        (Comparator.APPROX, "40", None, LOWER, "42.1", NOT_ACHIEVED),
+        (Comparator.APPROX, "40", None, KEEP, "50", ACHIEVED),
+        (Comparator.APPROX, "40", None, KEEP, "37.9", NOT_ACHIEVED),
+        # Negative growth rates are figures like any other.
+        (Comparator.RANGE, "5", "10", HIGHER, "-3", NOT_ACHIEVED),
+        (Comparator.GTE, "-2", None, HIGHER, "-1", ACHIEVED),
+        (Comparator.EQ, "-2", None, HIGHER, "-1", EXCEEDED),
     ],
 )
-def test_meets_target_honours_comparator_and_direction(
-    comparator, value, upper, direction, figure, achieved
+def test_verdict_for_every_comparator_and_direction(
+    comparator, value, upper, direction, figure, expected
 ):
-    assert meets_target(target(comparator, value, upper), direction, D(figure)) is achieved
+    facts = target(comparator, value, upper)
+    assert verdict(facts, direction, D(figure)) == expected
+    assert meets_target(facts, direction, D(figure)) is (expected != NOT_ACHIEVED)
+
+
+def test_an_unknown_comparator_is_an_error_not_an_equality():
+    with pytest.raises(ValueError, match="Unknown comparator"):
+        verdict(target("about", "5"), HIGHER, D("5"))
 
 
 @pytest.mark.parametrize(
@@ -183,19 +226,36 @@ def test_between_milestones_status_follows_the_straight_line_path(values, year, 
     assert result.status == expected
 
 
-def test_path_starts_from_the_last_reported_value_when_newer_than_the_baseline():
-    # 2012 reported 60: the path to 80 in 2015 expects 66,67 in 2013; 58 is 13% short.
+def test_the_path_runs_from_the_baseline_even_when_later_figures_exist():
+    # One path for status, chart and workbook: baseline 20 in 2011 to 80 in 2015 expects 50 in
+    # 2013, whatever was reported in 2012; 58 is ahead of it.
     result = status(
         MILESTONE_2015, {2012: "60", 2013: "58"}, 2013, baseline_value=D("20"), baseline_year=2011
     )
-    assert result.expected.quantize(D("0.01")) == D("66.67")
+    assert result.expected == D("50")
     assert result.status == Status.ON_TRACK
 
 
-def test_without_any_start_point_the_figure_is_compared_with_the_milestone():
-    assert status(MILESTONE_2015, {2013: "70"}, 2013).status == Status.ON_TRACK
-    assert status(MILESTONE_2015, {2013: "60"}, 2013).status == Status.AT_RISK
-    assert status(MILESTONE_2015, {2013: "40"}, 2013).status == Status.BEHIND
+def test_without_a_baseline_the_first_figure_starts_the_path():
+    # First figure 40 in 2012 → 80 in 2015: 2014 expects 66,67; 50 is 25% short.
+    result = status(MILESTONE_2015, {2012: "40", 2014: "50"}, 2014)
+    assert result.expected.quantize(D("0.01")) == D("66.67")
+    assert result.status == Status.AT_RISK
+
+
+def test_without_a_baseline_or_earlier_figure_there_is_no_basis_never_behind():
+    # Internet users 25,4% in 2013 against 70% in 2020, nothing before: not "Chậm tiến độ".
+    targets = [target(Comparator.EQ, "70", year=2020)]
+    result = status(targets, {2013: "25.4"}, 2013)
+    assert result.status == Status.INSUFFICIENT_BASIS
+    assert result.expected is None
+    # The figure and its percent of the target are still shown.
+    assert result.figure == D("25.4")
+    assert result.assessment.percent == D("36.29")
+
+
+def test_a_figure_already_meeting_the_milestone_is_on_track_without_a_baseline():
+    assert status(MILESTONE_2015, {2013: "85"}, 2013).status == Status.ON_TRACK
 
 
 def test_lower_is_better_path_runs_downward():
@@ -233,15 +293,92 @@ def test_a_level_is_never_summed_across_years():
 
 def test_yearly_rate_is_judged_each_year_on_its_own():
     targets = [target(Comparator.RANGE, "5", "10", year=2015)]
-    values = {2012: "7", 2013: "3"}
+    values = {2012: "7", 2013: "3", 2014: "12"}
     assert status(targets, values, 2012, aggregation=RATE).status == Status.ACHIEVED
     assert status(targets, values, 2013, aggregation=RATE).status == Status.NOT_ACHIEVED
-    assert status(targets, values, 2014, aggregation=RATE).status == Status.NO_DATA
+    # "tăng trưởng 5 - 10%" with 12% in 2014: exceeded, not "Không đạt".
+    assert status(targets, values, 2014, aggregation=RATE).status == Status.EXCEEDED
+    assert status(targets, values, 2011, aggregation=RATE).status == Status.NO_DATA
 
 
-def test_after_the_last_milestone_the_target_must_still_be_met():
-    assert status(MILESTONE_2015, {2016: "85"}, 2016).status == Status.ACHIEVED
-    assert status(MILESTONE_2015, {2016: "75"}, 2016).status == Status.NOT_ACHIEVED
+def test_a_negative_growth_rate_is_judged():
+    targets = [target(Comparator.RANGE, "5", "10", year=2015)]
+    result = status(targets, {2013: "-3"}, 2013, aggregation=RATE)
+    assert result.status == Status.NOT_ACHIEVED
+    assert result.figure == D("-3")
+    assert result.expected == D("5")
+
+
+def test_a_rate_is_judged_only_inside_its_period():
+    # "Mục tiêu đến năm 2015": 2011–2015. A 2018 growth rate has no target.
+    targets = [target(Comparator.RANGE, "5", "10", year=2015, period_start=2011)]
+    result = status(targets, {2018: "7"}, 2018, aggregation=RATE)
+    assert result.status == Status.NO_TARGET
+    assert result.target is None
+    assert result.figure == D("7")
+
+
+def test_after_its_period_the_next_target_applies():
+    targets = [
+        target(Comparator.GTE, "5", year=2015, period_start=2011),
+        target(Comparator.GTE, "8", year=2020, period_start=2016),
+    ]
+    assert status(targets, {2018: "7"}, 2018, aggregation=RATE).status == Status.NOT_ACHIEVED
+    assert status(targets, {2014: "7"}, 2014, aggregation=RATE).status == Status.ACHIEVED
+
+
+def test_after_the_last_milestone_there_is_no_target():
+    assert status(MILESTONE_2015, {2016: "85"}, 2016).status == Status.NO_TARGET
+
+
+def test_a_gap_between_periods_has_no_target():
+    targets = [
+        target(Comparator.GTE, "5", year=2013, period_start=2011),
+        target(Comparator.GTE, "8", year=2020, period_start=2016),
+    ]
+    assert applicable_target(targets, 2014) is None
+    assert applicable_target(targets, 2013).year == 2013
+    assert applicable_target(targets, 2016).year == 2020
+
+
+def test_the_nearest_milestone_applies_where_periods_overlap():
+    targets = [target(Comparator.GTE, "80", year=2020), target(Comparator.GTE, "50", year=2015)]
+    assert applicable_target(targets, 2013).year == 2015
+    assert applicable_target(targets, 2017).year == 2020
+
+
+def test_between_two_milestones_the_path_runs_from_the_earlier_one():
+    targets = [
+        target(Comparator.RANGE, "60", "70", year=2015),
+        target(Comparator.GTE, "80", year=2020, period_start=2016),
+    ]
+    # 60 (the near bound) in 2015 → 80 in 2020: 2017 expects 68.
+    result = status(targets, {2017: "66"}, 2017)
+    assert result.expected == D("68")
+    assert result.status == Status.ON_TRACK
+    # 80% reached in 2015 on "60 - 70%": exceeded.
+    assert status(targets, {2015: "80"}, 2015).status == Status.EXCEEDED
+
+
+def test_expected_value_is_read_off_the_one_path():
+    targets = [target(Comparator.GTE, "80", year=2015)]
+    path = target_path(
+        direction=HIGHER,
+        aggregation=LEVEL,
+        targets=targets,
+        values_by_year={},
+        baseline_value=D("20"),
+        baseline_year=2011,
+    )
+    assert [(p.year, p.value, p.is_target) for p in path] == [
+        (2011, D("20"), False),
+        (2015, D("80"), True),
+    ]
+    expected = [
+        expected_value(path, targets[0], y, direction=HIGHER, aggregation=LEVEL)
+        for y in range(2012, 2016)
+    ]
+    assert expected == [D("35"), D("50"), D("65"), D("80")]
 
 
 def test_milestone_year_assessment_carries_percent_and_baseline_progress():

@@ -171,7 +171,8 @@ def test_plan_detail_shape_field_by_field(admin_client):
             "kind": "quantitative",
             "direction": "higher",
             "aggregation": "level",
-            "baseline": {"value": 20.5, "year": 2010},
+            "allows_negative": False,
+            "baseline": {"value": 20.5, "year": 2010, "source": ""},
             "due_year": None,
             "concept": "internet-users-pct",
             "targets": [
@@ -182,9 +183,28 @@ def test_plan_detail_shape_field_by_field(admin_client):
                     "upper_value": 10,
                     "unit": "%",
                     "phrase": "5 - 10%",
+                    "period_start": None,
+                    "note": "",
                 }
             ],
-            "actuals": [{"year": 2013, "value": 7.25, "progress": "", "status": "draft"}],
+            "actuals": [
+                {
+                    "year": 2013,
+                    "value": 7.25,
+                    "progress": "",
+                    "status": "draft",
+                    # Judged as the dashboard judges it: the path from the baseline (20,5 in
+                    # 2010) to the range's near bound (5 in 2015) expects 11,2 in 2013; 7,25
+                    # already meets the 2015 target.
+                    "verdict": {
+                        "status": "on_track",
+                        "target_year": 2015,
+                        "figure": 7.25,
+                        "expected": 11.2,
+                        "percent": 145,
+                    },
+                }
+            ],
         }
     ]
     assert document["budget_lines"] == [

@@ -63,10 +63,14 @@ def test_home_summary_counts_statuses_in_the_latest_year(known_plan):
     [summary] = group.plans
     assert summary.year == 2013
     assert summary.counts == {
+        "exceeded": 0,
         "achieved": 1,
         "on_track": 1,
         "at_risk": 1,
         "behind": 1,
+        "not_achieved": 0,
+        "insufficient_basis": 0,
+        "no_target": 0,
         "no_data": 1,
     }
     assert (summary.qualitative_done, summary.qualitative_total) == (1, 2)
