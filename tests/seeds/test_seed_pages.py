@@ -1,10 +1,10 @@
 """The seed plans through the portal: whole in the API, dashboards fast."""
 
 import io
-import statistics
-import time
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from plans.models import Plan
@@ -36,18 +36,21 @@ def test_api_returns_every_seed_plan_whole(client, admin):
         )
 
 
-def test_every_seed_dashboard_renders_well_under_half_a_second(client, admin):
+def test_every_seed_dashboard_makes_a_few_queries_whatever_its_size(client, admin):
+    """Each seed dashboard, from 20 to 91 indicators, costs a few queries: none per row.
+
+    Speed is pinned by query counts, not by a clock (a busy CI machine would make it flaky).
+    """
     client.force_login(admin)
+    counts = {}
     for plan in Plan.objects.all():
         url = reverse("plans:plan-dashboard", args=[plan.slug])
-        assert client.get(url).status_code == 200  # warm caches (templates, translations)
-        timings = []
-        for _ in range(3):
-            start = time.perf_counter()
-            response = client.get(url)
-            timings.append(time.perf_counter() - start)
-            assert response.status_code == 200
-        assert statistics.median(timings) < 0.5, (plan.slug, timings)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts[plan.slug] = len(queries)
+    # Session, user, plan, indicators, targets, actuals, budget lines, projects, duties, totals;
+    # plans with an investment table add the prefetches of its allocations and disbursements.
+    assert max(counts.values()) <= 13, counts
 
 
 def test_leaders_pages_render_with_every_seed_plan(client, admin):
