@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from indicators.achievement import reference_value
 from indicators.models import Actual, Comparator, Direction, Indicator
 from indicators.selectors import IndicatorProgress
+from indicators.status_look import label_of
 
 ACTUAL_COLOUR = "#0d6efd"
 TARGET_COLOUR = "#198754"
@@ -108,6 +109,9 @@ def indicator_figure(progress: IndicatorProgress, *, first_year: int) -> dict:
                 "type": "scatter",
                 "x": years,
                 "y": [float(figures[y]) for y in years],
+                # Each point names its verdict, the same word as the table's status column.
+                "text": [label_of(progress.status_in(y).status) for y in years],
+                "hovertemplate": "%{y}: %{text}<extra>%{fullData.name}</extra>",
                 "mode": "lines+markers",
                 "name": name,
                 "line": {"color": ACTUAL_COLOUR},
@@ -146,19 +150,29 @@ PROVINCE_COLOURS = ["#0d6efd", "#dc3545", "#198754", "#fd7e14", "#6f42c1", "#20c
 
 
 def comparison_figure(concept, series) -> dict:
-    """Return one chart with each plan's actuals (solid) and targets (dashed) for a concept."""
+    """Return one chart with each plan's actuals (solid) and targets (dashed) for a concept.
+
+    Every series is drawn in the concept's unit (plans.dashboards.ConceptSeries converts it); a
+    series whose unit does not convert is left out and named in a note above the chart.
+    """
     data = []
+    left_out = []
     for index, item in enumerate(series):
+        indicator = item.progress.indicator
+        if not item.convertible:
+            left_out.append(f"{item.plan.province} — {indicator.code} (“{indicator.unit}”)")
+            continue
         colour = PROVINCE_COLOURS[index % len(PROVINCE_COLOURS)]
-        label = f"{item.plan.province} — {item.progress.indicator.scope or item.plan.first_year}"
-        targets = item.progress.targets
+        label = f"{item.plan.province} — {indicator.scope or item.plan.first_year}"
+        targets = item.targets_in_concept_unit
         if targets:
             data.append(
                 {
                     "type": "scatter",
-                    "x": [t.year for t in targets],
-                    "y": [float(t.value) for t in targets],
-                    "text": [t.phrase for t in targets],
+                    "x": [year for year, _value, _phrase in targets],
+                    "y": [float(value) for _year, value, _phrase in targets],
+                    # The phrase as printed, in its own unit ("từ 1 Gbps trở lên").
+                    "text": [phrase for _year, _value, phrase in targets],
                     "mode": "lines+markers",
                     "name": f"{label}: {_('target')}",
                     "line": {"dash": "dash", "color": colour},
@@ -166,17 +180,35 @@ def comparison_figure(concept, series) -> dict:
                     "hovertemplate": "%{text}<extra>%{fullData.name}</extra>",
                 }
             )
-        years = sorted(y for y, a in item.progress.actuals.items() if a.value is not None)
-        if years:
+        actuals = item.actuals_in_concept_unit
+        if actuals:
             data.append(
                 {
                     "type": "scatter",
-                    "x": years,
-                    "y": [float(item.progress.actuals[y].value) for y in years],
+                    "x": [year for year, _value in actuals],
+                    "y": [float(value) for _year, value in actuals],
                     "mode": "lines+markers",
                     "name": f"{label}: {_('actual')}",
                     "line": {"color": colour},
                     "marker": {"color": colour},
                 }
             )
-    return {"data": data, "layout": base_layout(title=concept.name, y_title=concept.unit)}
+    layout = base_layout(title=concept.name, y_title=concept.unit)
+    if left_out:
+        layout["margin"]["t"] = 70
+        layout["annotations"] = [
+            {
+                "text": _("Not drawn, their unit does not convert to “%(unit)s”: %(series)s.")
+                % {"unit": concept.unit, "series": "; ".join(left_out)},
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0,
+                "y": 1,
+                "xanchor": "left",
+                "yanchor": "bottom",
+                "yshift": 4,
+                "showarrow": False,
+                "font": {"size": 11, "color": "#dc3545"},
+            }
+        ]
+    return {"data": data, "layout": layout}

@@ -125,6 +125,19 @@ class IndicatorProgress:
             baseline_year=indicator.baseline_year,
         )
 
+    def status_in(self, year: int) -> YearStatus:
+        """Return the status the indicator had in `year`, from the figures shown here."""
+        indicator = self.indicator
+        return year_status(
+            direction=indicator.direction,
+            aggregation=indicator.aggregation,
+            targets=[TargetFacts.of(t) for t in self.targets],
+            values_by_year=self.values,
+            year=year,
+            baseline_value=indicator.baseline_value,
+            baseline_year=indicator.baseline_year,
+        )
+
     def expected_in(self, year: int) -> Decimal | None:
         """Return the value the target path expects in `year` (None: no target or no basis)."""
         facts = [TargetFacts.of(t) for t in self.targets]
