@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from indicators import units
 from plans.fields import FoldedField
 from plans.models import (
     CodeManager,
@@ -69,6 +70,26 @@ class IndicatorConcept(models.Model):
 
     def natural_key(self):
         return (self.code,)
+
+    def clean(self):
+        # One unit per concept: the compare page draws every linked indicator on one axis.
+        if self.pk is None:
+            return
+        stray = [
+            f"{indicator.plan.slug} {indicator.code} (“{indicator.unit}”)"
+            for indicator in self.indicators.select_related("plan")
+            if not units.convertible(indicator.unit, self.unit)
+        ]
+        if stray:
+            raise ValidationError(
+                {
+                    "unit": _(
+                        "These linked indicators are in a unit that cannot be converted to "
+                        "“%(unit)s”: %(indicators)s. Unlink them before changing the unit."
+                    )
+                    % {"unit": self.unit, "indicators": ", ".join(stray)}
+                }
+            )
 
 
 class IndicatorQuerySet(models.QuerySet):
@@ -195,6 +216,22 @@ class Indicator(models.Model):
             raise ValidationError({"section": _("The section belongs to another plan.")})
         if self.baseline_value is not None and self.baseline_year is None:
             raise ValidationError({"baseline_year": _("A baseline value needs its year.")})
+        if self.concept_id and not units.convertible(self.unit, self.concept.unit):
+            raise ValidationError(
+                {
+                    "concept": _(
+                        "This indicator is in “%(unit)s” but the shared concept “%(concept)s” "
+                        "is in “%(concept_unit)s”, and one cannot be converted to the other: "
+                        "compared on one chart, the figures would mislead. Link it to a "
+                        "concept in its unit, or to none."
+                    )
+                    % {
+                        "unit": self.unit,
+                        "concept": self.concept.name,
+                        "concept_unit": self.concept.unit,
+                    }
+                }
+            )
 
 
 class YearlyFigureManager(models.Manager):
@@ -272,9 +309,74 @@ class Target(models.Model):
                 )
         elif self.upper_value is not None:
             raise ValidationError({"upper_value": _("Only a range has an upper value.")})
-        if self.period_start is not None and self.year is not None and self.period_start > self.year:
+        has_period = self.period_start is not None and self.year is not None
+        if has_period and self.period_start > self.year:
             raise ValidationError(
                 {"period_start": _("The period cannot start after the target's year.")}
+            )
+        self._clean_unit()
+
+    def _clean_unit(self):
+        """Refuse a printed unit foreign to the indicator's, or a figure left unconverted.
+
+        `value` and `upper_value` are always in the indicator's unit; `unit` keeps the printed
+        one. Clean verifies rather than converts, so cleaning twice never converts twice:
+        writers convert with indicators.targets.read_target_in_unit().
+        """
+        try:
+            indicator = self.indicator
+        except Indicator.DoesNotExist:
+            return
+        try:
+            ratio = units.target_factor(self.unit, indicator.unit)
+        except units.UnitMismatch:
+            raise ValidationError(
+                {
+                    "unit": _(
+                        "The target is in “%(unit)s” but its indicator is in "
+                        "“%(indicator_unit)s”, and one cannot be converted to the other. "
+                        "Correct the target's unit or the indicator's."
+                    )
+                    % {"unit": self.unit, "indicator_unit": indicator.unit}
+                }
+            ) from None
+        if ratio == 1:
+            return
+        from indicators.targets import TargetPhraseError, format_figure, read_target
+
+        try:
+            reading = read_target(self.phrase)
+        except TargetPhraseError:
+            raise ValidationError(
+                {
+                    "phrase": _(
+                        "A target in another unit than its indicator's needs a phrase the "
+                        "reader understands, so that its figure can be converted."
+                    )
+                }
+            ) from None
+        expected = units.target_value_in_indicator_unit(reading.value, self.unit, indicator.unit)
+        expected_upper = units.target_value_in_indicator_unit(
+            reading.upper_value, self.unit, indicator.unit
+        )
+        if self.value != expected or self.upper_value != expected_upper:
+            shown = format_figure(expected)
+            if expected_upper is not None:
+                shown = f"{shown} – {format_figure(expected_upper)}"
+            raise ValidationError(
+                {
+                    "value": _(
+                        "“%(phrase)s” is printed in “%(unit)s”; in the indicator's unit "
+                        "(“%(indicator_unit)s”) it is %(value)s. Store the figure in the "
+                        "indicator's unit."
+                    )
+                    % {
+                        "phrase": self.phrase,
+                        "unit": self.unit,
+                        "indicator_unit": indicator.unit,
+                        "value": shown,
+                    }
+                }
             )
 
 

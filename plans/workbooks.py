@@ -6,6 +6,7 @@ so a Vietnamese-locale Excel shows 1.093.410 and 0,85.
 """
 
 import io
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -19,7 +20,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from indicators.models import Actual
-from indicators.status_look import label_of, look_of
+from indicators.status_look import LABELS, label_of, look_of
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 INTEGER_FORMAT = "#,##0"
@@ -141,11 +142,10 @@ def _summary_sheet(workbook, dashboard):
         sheet.append([sheet.cell(label, bold=True), sheet.cell(value, wrap=True)])
     sheet.append([])
     sheet.append([sheet.cell(_("Indicators by status"), bold=True), None])
-    counts = {}
-    for progress in dashboard.progresses:
-        counts[progress.status_code] = counts.get(progress.status_code, 0) + 1
-    for code, count in counts.items():
-        sheet.append([status_cell(sheet, code), count])
+    counts = Counter(progress.status_code for progress in dashboard.progresses)
+    for code in LABELS:  # best first, as on the home page
+        if counts[code]:
+            sheet.append([status_cell(sheet, code), counts[code]])
 
 
 def _indicator_sheet(workbook, dashboard):

@@ -116,3 +116,19 @@ def test_status_chart_and_workbook_tell_one_story(seeded, client, django_user_mo
         assert float(expected) == pytest.approx(in_workbook[year]), year
     # 2013: the path 10 → 70 (2011 → 2020) expects 16,67; 24 is ahead of it.
     assert statuses[2013].status == Status.ON_TRACK
+
+
+def test_the_plan_workbook_writes_exceeded_with_its_own_word_and_fill(
+    seeded, client, django_user_model
+):
+    report(HG, "VT-10", {2020: "80"})
+    client.force_login(django_user_model.objects.create_superuser("excel", password="pw"))
+    response = client.get(reverse("plans:plan-report", args=[HG]))
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    sheet = workbook["Chỉ tiêu"]
+    header = [cell.value for cell in sheet[1]]
+    [row] = [row for row in sheet.iter_rows(min_row=2) if row[0].value == "VT-10"]
+    status = row[header.index("Trạng thái")]
+    assert status.value == "Vượt chỉ tiêu"
+    assert status.fill.fgColor.rgb.endswith("A9D08E")
+    assert row[header.index("% mục tiêu")].value == pytest.approx(80 / 60, abs=1e-4)
