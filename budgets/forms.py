@@ -1,9 +1,9 @@
 from django import forms
 from django.utils.translation import gettext as _
 
-from budgets.models import BudgetLine, Disbursement, FundingSource
+from budgets.models import MONEY_PLACES, BudgetLine, Disbursement, FundingSource
 from budgets.services import DisbursementInput
-from indicators.forms import figure_text, read_figure
+from indicators.forms import FigureRule, figure_text, read_figure
 
 
 class DisbursementEntryForm(forms.Form):
@@ -27,7 +27,7 @@ class DisbursementEntryForm(forms.Form):
         super().__init__(*args, **kw)
 
     def clean_amount(self):
-        amount = read_figure(self.cleaned_data["amount"])
+        amount = read_figure(self.cleaned_data["amount"], FigureRule.for_money(places=MONEY_PLACES))
         if amount is None and self.current is not None:
             raise forms.ValidationError(
                 _("A recorded amount cannot be emptied; type 0 or the corrected amount.")

@@ -2,23 +2,26 @@
 
 Numbers are read by one fixed Vietnamese rule whatever language the user browses in: native
 numeric cells as they are, text cells by indicators.targets.parse_number ("1.234,5"), and an
-ambiguous "1,234" is refused. Every problem is reported in Vietnamese with sheet, row and
-column; a file with any problem writes nothing.
+ambiguous "1,234" is refused. A cell typed "95%" holds 0.95 with a percent number format: it
+is read as 95 where the unit is %, and refused elsewhere. Every problem is reported in
+Vietnamese with sheet, row and column; a file with any problem writes nothing.
 """
 
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django import forms
 from django.core import signing
 from django.db import transaction
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
-from budgets.models import Disbursement, FundingSource
+from budgets.models import MONEY_PLACES, Disbursement, FundingSource
 from budgets.services import DisbursementInput, disbursements_save
-from indicators.forms import read_figure
+from indicators.forms import FigureRule, check_figure, read_figure
 from indicators.models import Actual
 from indicators.services import ActualInput, actuals_save
 from indicators.targets import format_figure
@@ -28,6 +31,7 @@ from plans.models import Plan, PlanYear
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 5000
 SIGNING_SALT = "ictplan.progress-upload"
+MONEY_RULE = FigureRule.for_money("triệu đồng", places=MONEY_PLACES)
 
 
 class UploadRefused(Exception):
@@ -92,17 +96,36 @@ def open_workbook(upload) -> Workbooks:
     return Workbooks(values, formulas)
 
 
+# Quoted text and backslash-escaped characters in a number format are shown as they are.
+_FORMAT_LITERALS = re.compile(r'"[^"]*"|\\.')
+
+
+def is_percent_format(number_format: str | None) -> bool:
+    """Return whether a number format shows the value times 100 with "%" ("0%", "0.00%")."""
+    return "%" in _FORMAT_LITERALS.sub("", number_format or "")
+
+
+@dataclass(frozen=True)
+class CellValue:
+    value: object
+    unset_formula: bool = False  # a formula saved without its computed value
+    percent: bool = False  # a number shown as a percentage: 0.95 is what "95%" holds
+
+
 @dataclass
 class SheetTable:
     """A sheet read as a header and rows of cells, with what went wrong on the way."""
 
     name: str
     columns: dict[str, int]
-    rows: list[tuple[int, list]]  # (row number, [(value, is_formula_without_value), ...])
+    rows: list[tuple[int, list[CellValue]]]
 
 
 def read_table(books: Workbooks, name: str, required: list[str], errors: list[str]):
-    """Return the sheet `name` as a table whose header holds every `required` column."""
+    """Return the sheet `name` as a table whose header holds every `required` column.
+
+    Other columns are read when present; callers look them up with `table.columns.get()`.
+    """
     if name not in books.values.sheetnames:
         errors.append(_("The sheet “%(sheet)s” is missing.") % {"sheet": name})
         return None
@@ -136,43 +159,63 @@ def read_table(books: Workbooks, name: str, required: list[str], errors: list[st
         cells = []
         for value_cell, formula_cell in zip(row_values, row_formulas, strict=False):
             is_formula = formula_cell.data_type == "f"
-            cells.append((value_cell.value, is_formula and value_cell.value is None))
-        if all(value in (None, "") for value, _unset in cells):
+            value = value_cell.value
+            cells.append(
+                CellValue(
+                    value,
+                    unset_formula=is_formula and value is None,
+                    percent=_is_number(value) and is_percent_format(value_cell.number_format),
+                )
+            )
+        if all(cell.value in (None, "") for cell in cells):
             continue  # blank rows are skipped
         rows.append((row_values[0].row, cells))
     return SheetTable(name, columns, rows)
 
 
-def _cell(table: SheetTable, cells, column: str):
-    index = table.columns[column]
-    return cells[index] if index < len(cells) else (None, False)
+def _cell(table: SheetTable, cells: list[CellValue], column: str) -> CellValue:
+    index = table.columns.get(column)
+    return cells[index] if index is not None and index < len(cells) else CellValue(None)
 
 
 def _text(value) -> str:
     return "" if value is None else str(value).strip()
 
 
-def _figure(value, *, percent: bool, where: str, errors: list[str]) -> Decimal | None:
-    """Return the number in a cell, None when blank; record an error naming the cell."""
+def _is_number(value) -> bool:
+    return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+
+
+def cell_number(cell: CellValue, rule: FigureRule) -> Decimal | None:
+    """Return the number a cell shows, None when blank: a percent cell 0.95 in % is 95.
+
+    Raise forms.ValidationError with a Vietnamese message for what `rule` does not allow.
+    """
+    value = cell.value
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, bool):
-        errors.append(f"{where}: " + _("a number is expected, not TRUE/FALSE."))
-        return None
-    if isinstance(value, int | float | Decimal):
-        number = Decimal(str(value))
-        if number < 0:
-            errors.append(f"{where}: " + _("A figure cannot be negative."))
-            return None
-        if percent and number > 100:
-            errors.append(f"{where}: " + _("A percentage must lie between 0 and 100."))
-            return None
-        return number
+        raise forms.ValidationError(_("a number is expected, not TRUE/FALSE."))
+    if not _is_number(value):
+        return read_figure(str(value), rule)
+    # str() of a float is its shortest exact form: 0.4896, never 0.48959999999999998.
+    number = Decimal(str(value))
+    if cell.percent:
+        if not rule.percent:
+            raise forms.ValidationError(rule.percent_format_refused())
+        number *= 100
+    return check_figure(number, rule)
+
+
+def cell_figure(cell: CellValue, *, rule: FigureRule, where: str, errors: list[str]):
+    """Return the number in a cell, None when blank; record an error naming the cell."""
     try:
-        return read_figure(str(value), percent=percent)
-    except Exception as exc:  # forms.ValidationError from the shared reader
-        message = " ".join(getattr(exc, "messages", [str(exc)]))
-        errors.append(f"{where}: «{value}» — {message}")
+        return cell_number(cell, rule)
+    except forms.ValidationError as exc:
+        message = " ".join(exc.messages)
+        if isinstance(cell.value, str):
+            message = f"«{cell.value}» — {message}"
+        errors.append(f"{where}: {message}")
         return None
 
 
@@ -290,8 +333,7 @@ def _read_indicator_rows(books, preview, indicators, actuals) -> list[dict]:
     seen: dict[str, int] = {}
     inputs = []
     for number, cells in table.rows:
-        code_value, _unset = _cell(table, cells, "Mã chỉ tiêu")
-        code = _text(code_value)
+        code = _text(_cell(table, cells, "Mã chỉ tiêu").value)
         where = _where(table.name, number, "Mã chỉ tiêu")
         indicator = indicators.get(code)
         if indicator is None:
@@ -309,8 +351,8 @@ def _read_indicator_rows(books, preview, indicators, actuals) -> list[dict]:
         seen[code] = number
         read = {}
         for column in ("Thực hiện", "Tiến độ (định tính)", "Ghi chú", "Minh chứng"):
-            value, unset_formula = _cell(table, cells, column)
-            if unset_formula:
+            cell = _cell(table, cells, column)
+            if cell.unset_formula:
                 errors.append(
                     f"{_where(table.name, number, column)}: "
                     + _(
@@ -318,23 +360,25 @@ def _read_indicator_rows(books, preview, indicators, actuals) -> list[dict]:
                         "and upload again, or type the value."
                     )
                 )
-            read[column] = value
-        value = _figure(
+            read[column] = cell
+        value = cell_figure(
             read["Thực hiện"],
-            percent=indicator.unit.strip() == "%",
+            rule=FigureRule.for_indicator(indicator),
             where=_where(table.name, number, "Thực hiện"),
             errors=errors,
         )
         progress = _progress_code(
-            read["Tiến độ (định tính)"], _where(table.name, number, "Tiến độ (định tính)"), errors
+            read["Tiến độ (định tính)"].value,
+            _where(table.name, number, "Tiến độ (định tính)"),
+            errors,
         )
         current = actuals.get(indicator.pk)
         # Blank cells keep what is recorded: a template row left empty changes nothing.
         new = {
             "value": value if value is not None else (current.value if current else None),
             "progress": progress or (current.progress if current else ""),
-            "note": _text(read["Ghi chú"]) or (current.note if current else ""),
-            "evidence": _text(read["Minh chứng"]) or (current.evidence if current else ""),
+            "note": _text(read["Ghi chú"].value) or (current.note if current else ""),
+            "evidence": _text(read["Minh chứng"].value) or (current.evidence if current else ""),
         }
         if indicator.is_qualitative:
             new["value"] = current.value if current else None
@@ -398,8 +442,8 @@ def _read_budget_rows(books, preview) -> list[dict]:
     seen = {}
     inputs = []
     for number, cells in table.rows:
-        line_code = _text(_cell(table, cells, "Mã hạng mục")[0])
-        source_code = _text(_cell(table, cells, "Mã nguồn vốn")[0])
+        line_code = _text(_cell(table, cells, "Mã hạng mục").value)
+        source_code = _text(_cell(table, cells, "Mã nguồn vốn").value)
         line, source = lines.get(line_code), sources.get(source_code)
         if line is None:
             errors.append(
@@ -422,9 +466,9 @@ def _read_budget_rows(books, preview) -> list[dict]:
             )
             continue
         seen[key] = number
-        value, unset_formula = _cell(table, cells, "Giải ngân (triệu đồng)")
+        cell = _cell(table, cells, "Giải ngân (triệu đồng)")
         where = _where(table.name, number, "Giải ngân (triệu đồng)")
-        if unset_formula:
+        if cell.unset_formula:
             errors.append(
                 f"{where}: "
                 + _(
@@ -433,7 +477,7 @@ def _read_budget_rows(books, preview) -> list[dict]:
                 )
             )
             continue
-        amount = _figure(value, percent=False, where=where, errors=errors)
+        amount = cell_figure(cell, rule=MONEY_RULE, where=where, errors=errors)
         existing = current.get(key)
         old = existing.amount if existing else None
         if amount is None:

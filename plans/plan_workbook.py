@@ -4,6 +4,8 @@ plan, and the same layout exported from an existing plan (so a plan can move bet
 Every sheet has one header row of Vietnamese column names; choice columns take the code or
 the Vietnamese label; targets are given as printed phrases and read by the target reader;
 amounts are given as printed, in the line's printed unit, and converted to triệu đồng.
+A cell typed "95%" holds 0.95 with a percent format: it is 95 on an indicator in %, and
+refused on any other indicator and on amounts.
 """
 
 import datetime
@@ -15,11 +17,27 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from budgets.models import UNIT_FACTORS, Allocation, BudgetLine, FundingSource, StatedTotal
+from budgets.models import (
+    MONEY_PLACES,
+    UNIT_FACTORS,
+    Allocation,
+    BudgetLine,
+    FundingSource,
+    StatedTotal,
+)
+from indicators.forms import FigureRule, figure_text, is_percent_unit
 from indicators.models import Indicator, IndicatorConcept, Target
-from indicators.targets import TargetPhraseError, parse_number, read_target
+from indicators.targets import TargetPhraseError, read_target
 from plans import workbooks
-from plans.imports import UploadRefused, _where, open_workbook, read_table
+from plans.imports import (
+    CellValue,
+    UploadRefused,
+    _cell,
+    _where,
+    cell_figure,
+    open_workbook,
+    read_table,
+)
 from plans.models import Agency, Plan, Project, Province, Responsibility, Section, Sector
 
 SIGNING_SALT = "ictplan.new-plan"
@@ -75,12 +93,15 @@ SHEETS = {
         ("Năm hoàn thành", "due_year"),
         ("Mã chỉ tiêu dùng chung", "concept"),
         ("Thứ tự", "position"),
+        ("Cho phép số âm", "allows_negative"),
+        ("Nguồn số liệu gốc", "baseline_source"),
     ],
     "Mục tiêu": [
         ("Mã chỉ tiêu", "indicator"),
         ("Năm", "year"),
         ("Nguyên văn", "phrase"),
         ("Ghi chú", "note"),
+        ("Áp dụng từ năm", "period_start"),
     ],
     "Dự án": [
         ("Mã", "code"),
@@ -131,8 +152,14 @@ SHEETS = {
         ("Thứ tự", "position"),
     ],
 }
+# Columns added after workbooks were first handed out: a file without them still imports,
+# each blank as its default.
+OPTIONAL_COLUMNS = {"Cho phép số âm", "Nguồn số liệu gốc", "Áp dụng từ năm"}
 PLAN_SHEET = "Văn bản"
 GUIDE_SHEET = "Hướng dẫn"
+YES, NO = "có", "không"
+_YES_WORDS = {YES, "c", "x", "yes", "y", "true", "1"}
+_NO_WORDS = {NO, "k", "no", "n", "false", "0"}
 
 
 def _choices(choices) -> str:
@@ -146,7 +173,9 @@ def _guide_rows():
             "Mỗi trang tính có một dòng tiêu đề; không đổi tên cột, không ẩn trang. "
             "Các mã (tỉnh, lĩnh vực, nguồn vốn, chỉ tiêu dùng chung) lấy từ dữ liệu dùng chung của "
             "cổng thông tin. Mục tiêu ghi đúng nguyên văn (ví dụ: trên 90%, dưới 1,4 km/điểm, "
-            "5 - 10%). Số tiền ghi đúng như văn bản, theo đơn vị in của hạng mục.",
+            "5 - 10%). Số tiền ghi đúng như văn bản, theo đơn vị in của hạng mục. "
+            "Ô gõ 95% (định dạng phần trăm) được đọc là 95 khi đơn vị của chỉ tiêu là %; "
+            "ô định dạng phần trăm ở chỉ tiêu có đơn vị khác, hoặc ở số tiền, bị từ chối.",
         ),
         ("Loại văn bản", _choices(Plan.Kind.choices)),
         ("Trạng thái", _choices(Plan.Status.choices)),
@@ -154,6 +183,18 @@ def _guide_rows():
         ("Loại chỉ tiêu", _choices(Indicator.Kind.choices)),
         ("Chiều đánh giá", _choices(Indicator._meta.get_field("direction").choices)),
         ("Cách cộng số liệu", _choices(Indicator.Aggregation.choices)),
+        (
+            "Cho phép số âm",
+            f"{YES} hoặc {NO}. «{YES}» cho tốc độ tăng trưởng, tỷ lệ thay đổi: số liệu được âm "
+            "và được vượt 100%. Để trống: «có» khi cách cộng số liệu là yearly_rate, "
+            "«không» khi khác.",
+        ),
+        ("Nguồn số liệu gốc", "Nơi lấy giá trị gốc, ví dụ: Niên giám thống kê 2010."),
+        (
+            "Áp dụng từ năm",
+            "Năm đầu tiên mục tiêu được áp dụng, ví dụ 2011 cho mục tiêu «đến năm 2015» của "
+            "văn bản 2011 - 2020. Để trống: năm đầu của văn bản.",
+        ),
         ("Vai trò", _choices(Responsibility.Role.choices)),
         ("Đơn vị in", _choices(BudgetLine.PrintedUnit.choices)),
         (
@@ -271,11 +312,19 @@ def _rows_of(plan: Plan) -> dict[str, list[dict]]:
                 "due_year": i.due_year,
                 "concept": _code(i.concept),
                 "position": i.position,
+                "allows_negative": YES if i.allows_negative else NO,
+                "baseline_source": i.baseline_source or None,
             }
             for i in indicators
         ],
         "Mục tiêu": [
-            {"indicator": i.code, "year": t.year, "phrase": t.phrase, "note": t.note}
+            {
+                "indicator": i.code,
+                "year": t.year,
+                "phrase": t.phrase,
+                "note": t.note,
+                "period_start": t.period_start,
+            }
             for i in indicators
             for t in sorted(i.targets.all(), key=lambda t: t.year)
         ],
@@ -408,16 +457,16 @@ def new_plan_preview(upload) -> NewPlanPreview:
             if label in labels:
                 data["plan"][labels[label]] = _clean(row[1].value)
     for title, columns in SHEETS.items():
-        table = read_table(books, title, [header for header, _name in columns], preview.errors)
+        required = [header for header, _name in columns if header not in OPTIONAL_COLUMNS]
+        table = read_table(books, title, required, preview.errors)
         if table is None:
             continue
         rows = []
         for number, cells in table.rows:
             row = {"_row": number}
             for header, name in columns:
-                index = table.columns[header]
-                value, unset_formula = cells[index] if index < len(cells) else (None, False)
-                if unset_formula:
+                cell = _cell(table, cells, header)
+                if cell.unset_formula:
                     preview.errors.append(
                         f"{_where(title, number, header)}: "
                         + _(
@@ -425,7 +474,10 @@ def new_plan_preview(upload) -> NewPlanPreview:
                             "open the file in Excel, save it, and upload again, or type the value."
                         )
                     )
-                row[name] = _clean(value)
+                row[name] = _clean(cell.value)
+                if cell.percent:
+                    # 0.95 in a cell shown as "95%": the reader of the column decides.
+                    row.setdefault("_percent", []).append(name)
             rows.append(row)
         data["sheets"][title] = rows
     if preview.errors:
@@ -496,6 +548,41 @@ class _Reader:
             % {"value": value, "choices": _choices(choices)},
         )
         return default
+
+    def yes_no(self, value, column, default: bool) -> bool:
+        text = _text(value)
+        if text is None:
+            return default
+        if text.strip().lower() in _YES_WORDS:
+            return True
+        if text.strip().lower() in _NO_WORDS:
+            return False
+        self.fail(
+            column,
+            _("«%(value)s» is neither “%(yes)s” nor “%(no)s”.")
+            % {"value": text, "yes": YES, "no": NO},
+        )
+        return default
+
+    def figure(self, row, name, column, rule: FigureRule) -> Decimal | None:
+        """Return the number in the row's cell `name`, read as `rule` says; None when blank."""
+        cell = CellValue(row.get(name), percent=name in row.get("_percent", ()))
+        return cell_figure(
+            cell, rule=rule, where=_where(self.sheet, self.row, column), errors=self.errors
+        )
+
+    def phrase(self, row, indicator) -> str:
+        """Return a target as printed; a number cell is written the Vietnamese way ("0,85")."""
+        value = row["phrase"]
+        if not isinstance(value, int | float):
+            return _str(value)
+        number = Decimal(str(value))
+        if "phrase" not in row.get("_percent", ()):
+            return figure_text(number)
+        if indicator is not None and not is_percent_unit(indicator.unit):
+            self.fail("Nguyên văn", FigureRule.for_indicator(indicator).percent_format_refused())
+            raise _Refused
+        return f"{figure_text(number * 100)}%"
 
     def lookup(self, value, table: dict, column, what):
         value = _text(value)
@@ -608,12 +695,6 @@ def _create(data, errors) -> dict[str, int]:
     indicators = {}
     for row in sheets.get("Chỉ tiêu", []):
         read = _Reader(errors, "Chỉ tiêu", row["_row"])
-        baseline = None
-        if row["baseline_value"] is not None:
-            try:
-                baseline = _number(row["baseline_value"])
-            except TargetPhraseError as exc:
-                read.fail("Giá trị gốc", exc.reason)
         indicator = Indicator(
             plan=plan,
             code=_str(row["code"]),
@@ -633,21 +714,31 @@ def _create(data, errors) -> dict[str, int]:
             aggregation=read.choice(
                 row["aggregation"], Indicator.Aggregation.choices, "Cách cộng số liệu", "level"
             ),
-            baseline_value=baseline,
             baseline_year=read.integer(row["baseline_year"], "Năm gốc"),
+            baseline_source=_str(row.get("baseline_source")),
             due_year=read.integer(row["due_year"], "Năm hoàn thành"),
             concept=read.lookup(
                 row["concept"], concepts, "Mã chỉ tiêu dùng chung", _("indicator concept")
             ),
             position=read.integer(row["position"], "Thứ tự") or 0,
         )
+        # Blank as the migration set existing plans: yearly rates may fall below zero.
+        indicator.allows_negative = read.yes_no(
+            row.get("allows_negative"),
+            "Cho phép số âm",
+            default=indicator.aggregation == Indicator.Aggregation.YEARLY_RATE,
+        )
+        indicator.baseline_value = read.figure(
+            row, "baseline_value", "Giá trị gốc", FigureRule.for_indicator(indicator)
+        )
         indicators[indicator.code] = read.save(indicator)
 
     for row in sheets.get("Mục tiêu", []):
         read = _Reader(errors, "Mục tiêu", row["_row"])
         indicator = read.lookup(row["indicator"], indicators, "Mã chỉ tiêu", _("indicator"))
+        phrase = read.phrase(row, indicator)
         try:
-            reading = read_target(_str(row["phrase"]))
+            reading = read_target(phrase)
         except TargetPhraseError as exc:
             read.fail("Nguyên văn", str(exc))
             raise _Refused from exc
@@ -655,7 +746,8 @@ def _create(data, errors) -> dict[str, int]:
             Target(
                 indicator=indicator,
                 year=read.integer(row["year"], "Năm"),
-                phrase=_str(row["phrase"]),
+                period_start=read.integer(row.get("period_start"), "Áp dụng từ năm"),
+                phrase=phrase,
                 comparator=reading.comparator,
                 value=reading.value,
                 upper_value=reading.upper_value,
@@ -710,11 +802,14 @@ def _create(data, errors) -> dict[str, int]:
         read = _Reader(errors, "Kế hoạch vốn", row["_row"])
         line = read.lookup(row["line"], lines, "Mã hạng mục", _("budget line"))
         source = read.lookup(row["source"], sources, "Nguồn vốn", _("funding source"))
-        amount = None
-        try:
-            amount = _number(row["amount_printed"])
-        except TargetPhraseError as exc:
-            read.fail("Số tiền (nguyên văn)", f"«{row['amount_printed']}» — {exc.reason}")
+        printed_unit = line.printed_unit if line else BudgetLine.PrintedUnit.MILLION
+        # Amounts are checked as printed; converted to triệu đồng, they may gain places.
+        amount = read.figure(
+            row,
+            "amount_printed",
+            "Số tiền (nguyên văn)",
+            FigureRule.for_money(printed_unit, places=None),
+        )
         read.save(
             Allocation(
                 line=line,
@@ -730,11 +825,12 @@ def _create(data, errors) -> dict[str, int]:
 
     for row in sheets.get("Tổng số nêu trong văn bản", []):
         read = _Reader(errors, "Tổng số nêu trong văn bản", row["_row"])
-        amount = None
-        try:
-            amount = _number(row["amount"])
-        except TargetPhraseError as exc:
-            read.fail("Số tiền (triệu đồng)", exc.reason)
+        amount = read.figure(
+            row,
+            "amount",
+            "Số tiền (triệu đồng)",
+            FigureRule.for_money("triệu đồng", places=MONEY_PLACES),
+        )
         stated = StatedTotal(
             plan=plan,
             code=_str(row["code"]),
@@ -773,12 +869,3 @@ def _create(data, errors) -> dict[str, int]:
         (Responsibility, len(sheets.get("Phân công", []))),
     ]
     return {str(model._meta.verbose_name_plural): count for model, count in counted}
-
-
-def _number(value) -> Decimal | None:
-    """Return the number in a cell: numeric cells as they are, text by the Vietnamese rule."""
-    if value is None:
-        return None
-    if isinstance(value, int | float):
-        return Decimal(str(value))
-    return parse_number(str(value))

@@ -9,7 +9,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from budgets.models import StatedTotal
-from indicators.models import Comparator
+from indicators.models import Comparator, Target
 from plans.models import Plan
 from plans.selectors import plan_document, plan_with_everything
 from tests import factories as f
@@ -47,17 +47,31 @@ def rich_plan():
         unit="máy/cán bộ",
         baseline_value=Decimal("0.3"),
         baseline_year=2010,
+        baseline_source="Niên giám thống kê 2010",
         position=1,
     )
     f.target(computers, year=2015, phrase="0,85", comparator=Comparator.EQ, value="0.85")
     f.target(
         computers,
         year=2020,
-        phrase="5 - 10%",
+        phrase="1 - 2 máy/cán bộ",
         comparator=Comparator.RANGE,
-        value="5",
-        upper_value=Decimal(10),
+        value="1",
+        upper_value=Decimal(2),
+        unit="máy/cán bộ",
+        period_start=2016,
+    )
+    f.indicator(
+        plan,
+        code="IT-G",
+        section=goals,
+        name="Tăng trưởng doanh thu CNTT",
         unit="%",
+        aggregation="yearly_rate",
+        allows_negative=True,
+        baseline_value=Decimal("-2.5"),
+        baseline_year=2010,
+        position=3,
     )
     f.indicator(
         plan,
@@ -170,6 +184,8 @@ def test_the_empty_template_documents_every_column(admin_client):
     assert book.sheetnames[:2] == ["Hướng dẫn", "Văn bản"]
     guide = " ".join(str(c.value) for row in book["Hướng dẫn"].iter_rows() for c in row)
     assert "master_plan" in guide and "yearly_rate" in guide
+    for header in ("Cho phép số âm", "Nguồn số liệu gốc", "Áp dụng từ năm"):
+        assert header in guide
 
 
 @pytest.mark.parametrize(
@@ -202,3 +218,101 @@ def test_only_administrators_add_plans(client):
     client.force_login(f.user(f.LEADER, f.province()))
     assert client.get(reverse("plans:new-plan")).status_code == 403
     assert client.get(reverse("plans:new-plan-template")).status_code == 403
+
+
+def model_fields(slug):
+    """Return what the API document may not carry yet: the fields added for issue #9."""
+    plan = Plan.objects.get(slug=slug)
+    return (
+        sorted(
+            plan.indicators.values_list(
+                "code", "allows_negative", "baseline_value", "baseline_year", "baseline_source"
+            )
+        ),
+        sorted(Target.objects.filter(indicator__plan=plan).values_list("year", "period_start")),
+    )
+
+
+def test_round_trip_keeps_negative_switch_baseline_source_and_period_start(admin_client):
+    plan = rich_plan()
+    before = model_fields(plan.slug)
+    assert before[0][1] == ("IT-G", True, Decimal("-2.5"), 2010, "")
+    assert (2020, 2016) in before[1]
+    content = exported(admin_client, plan.slug)
+    plan.delete()
+    preview = upload(admin_client, content)
+    assert preview.context["preview"].errors == []
+    admin_client.post(reverse("plans:new-plan"), {"payload": preview.context["preview"].payload})
+    assert model_fields("hg-qh") == before
+
+
+def without_columns(book, sheet_name, headers):
+    sheet = book[sheet_name]
+    for header in headers:
+        sheet.delete_cols([c.value for c in sheet[1]].index(header) + 1)
+
+
+def test_an_older_workbook_without_the_new_columns_still_imports(admin_client):
+    plan = rich_plan()
+    book = load_workbook(io.BytesIO(exported(admin_client, plan.slug)))
+    book["Văn bản"]["B2"] = "hg-qh-old"
+    without_columns(book, "Chỉ tiêu", ["Cho phép số âm", "Nguồn số liệu gốc"])
+    without_columns(book, "Mục tiêu", ["Áp dụng từ năm"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    preview = upload(admin_client, buffer.getvalue())
+    assert preview.context["preview"].errors == []
+    admin_client.post(reverse("plans:new-plan"), {"payload": preview.context["preview"].payload})
+    indicators, targets = model_fields("hg-qh-old")
+    # A yearly rate may fall below zero by default, as the migration set for existing plans.
+    assert [(code, negative, source) for code, negative, _v, _y, source in indicators] == [
+        ("IT-1", False, ""),
+        ("IT-G", True, ""),
+        ("IT-Q", False, ""),
+    ]
+    assert targets == [(2015, None), (2020, None)]
+
+
+def upload_with(client, plan, slug, sheet_name, header, value, row=2):
+    """Upload the plan's workbook as `slug`, with one cell of column `header` changed."""
+    book = load_workbook(io.BytesIO(exported(client, plan.slug)))
+    book["Văn bản"]["B2"] = slug
+    sheet = book[sheet_name]
+    sheet.cell(row=row, column=[c.value for c in sheet[1]].index(header) + 1, value=value)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return upload(client, buffer.getvalue())
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [("có", True), ("Không", False), ("x", True), (True, True), (False, False), (None, False)],
+)
+def test_negative_switch_reads_yes_and_no(admin_client, typed, expected):
+    preview = upload_with(
+        admin_client, rich_plan(), "hg-qh-yes", "Chỉ tiêu", "Cho phép số âm", typed
+    ).context["preview"]
+    assert preview.errors == []
+    admin_client.post(reverse("plans:new-plan"), {"payload": preview.payload})
+    indicator = Plan.objects.get(slug="hg-qh-yes").indicators.get(code="IT-1")
+    assert indicator.allows_negative is expected
+
+
+def test_negative_switch_refuses_other_words(admin_client):
+    response = upload_with(
+        admin_client, rich_plan(), "hg-qh-bad", "Chỉ tiêu", "Cho phép số âm", "đôi khi"
+    )
+    assert response.status_code == 400
+    errors = response.context["preview"].errors
+    assert any("Trang “Chỉ tiêu”, dòng 2, cột “Cho phép số âm”: «đôi khi»" in e for e in errors)
+    assert not Plan.objects.filter(slug="hg-qh-bad").exists()
+
+
+def test_a_negative_baseline_is_refused_where_negative_figures_are_not_allowed(admin_client):
+    response = upload_with(admin_client, rich_plan(), "hg-qh-neg", "Chỉ tiêu", "Giá trị gốc", -1)
+    assert response.status_code == 400
+    errors = response.context["preview"].errors
+    assert any(
+        "Trang “Chỉ tiêu”, dòng 2, cột “Giá trị gốc”" in e and "không được âm" in e for e in errors
+    ), errors
+    assert not Plan.objects.filter(slug="hg-qh-neg").exists()
