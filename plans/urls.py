@@ -11,6 +11,7 @@ urlpatterns = [
     path("plans/<slug:slug>/", views.plan_dashboard, name="plan-dashboard"),
     path("plans/<slug:slug>/workbook.xlsx", views.plan_workbook_export, name="plan-workbook"),
     path("plans/<slug:slug>/source/", views.plan_source, name="plan-source"),
+    path("plans/<slug:slug>/baselines/", views.plan_baselines, name="plan-baselines"),
     path("plans/<slug:slug>/report.xlsx", views.plan_report, name="plan-report"),
     path(
         "plans/<slug:slug>/<int:year>/template.xlsx",

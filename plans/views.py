@@ -19,10 +19,12 @@ from budgets.models import BudgetLine
 from budgets.selectors import disbursement_rows
 from budgets.services import disbursements_save
 from indicators import charts as indicator_charts
+from indicators.baseline_forms import BaselineForm
+from indicators.baseline_selectors import baseline_rows
 from indicators.forms import ActualEntryForm
 from indicators.models import Indicator, IndicatorConcept
 from indicators.selectors import entry_rows
-from indicators.services import actuals_save
+from indicators.services import actuals_save, baselines_save
 from plans import (
     access,
     dashboards,
@@ -342,6 +344,31 @@ def entry_budget(request, slug, year):
     context = _entry_context(request, plan, year, plan_year) | {"rows": rows}
     status = 400 if request.method == "POST" else 200
     return render(request, "plans/entry_budget.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_baselines(request, slug):
+    action = "enter" if request.method == "POST" else "view"
+    plan = access.get_plan_for_user(
+        request.user, slug, action=action, queryset=Plan.objects.with_province()
+    )
+    rows = baseline_rows(plan)
+    data = request.POST if request.method == "POST" else None
+    forms_by_key = {}
+    for row in rows:
+        row.form = BaselineForm(data, indicator=row.indicator, plan=plan, version=row.version)
+        forms_by_key[row.indicator.pk] = row.form
+    if request.method == "POST" and _save_entry_forms(
+        request,
+        forms_by_key,
+        lambda inputs: baselines_save(plan=plan, user=request.user, rows=inputs),
+        _("Saved %(count)s baseline(s)."),
+    ):
+        return redirect("plans:plan-baselines", slug=plan.slug)
+    context = {"plan": plan, "rows": rows, "can_enter": access.can_enter(request.user, plan)}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "plans/baselines.html", context, status=status)
 
 
 def _workflow_action(request, slug, year, *, action, run, done):

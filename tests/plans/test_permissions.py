@@ -23,6 +23,16 @@ MATRIX = {
         lambda w: reverse("plans:plan-source", args=[w.plan_a.slug]),
         [302, 200, 404, 200, 200, 200],
     ),
+    "plans:plan-baselines": (
+        "get",
+        lambda w: reverse("plans:plan-baselines", args=[w.plan_a.slug]),
+        [302, 200, 404, 200, 200, 200],
+    ),
+    "plans:plan-baselines:post": (
+        "post",
+        lambda w: reverse("plans:plan-baselines", args=[w.plan_a.slug]),
+        [302, 302, 404, 403, 403, 302],
+    ),
     "plans:new-plan": (
         "get",
         lambda w: reverse("plans:new-plan"),
@@ -194,11 +204,14 @@ CASES = [
 
 
 def post_data(world):
-    """Return a valid, unchanged submission of plan A's entry pages plus workflow fields."""
+    """Return a valid, unchanged submission of plan A's entry and baseline pages plus workflow
+    fields."""
     data = {"comment": "sai số liệu", "reason": "sửa"}
     for indicator in (world.percent, world.count, world.qualitative):
         data[f"i{indicator.pk}-version"] = 0
     data[f"d{world.line.pk}-{world.source.pk}-version"] = 0
+    for indicator in (world.percent, world.count):
+        data[f"b{indicator.pk}-version"] = 0  # baselines page: nothing typed, nothing changes
     return data
 
 
