@@ -19,11 +19,9 @@ from budgets.models import BudgetLine
 from budgets.selectors import disbursement_rows
 from budgets.services import disbursements_save
 from indicators import charts as indicator_charts
-from indicators.baseline_forms import BaselineForm
-from indicators.baseline_selectors import baseline_rows
-from indicators.forms import ActualEntryForm
+from indicators.forms import ActualEntryForm, BaselineForm
 from indicators.models import Indicator, IndicatorConcept
-from indicators.selectors import entry_rows
+from indicators.selectors import baseline_rows, entry_rows
 from indicators.services import actuals_save, baselines_save
 from plans import (
     access,
