@@ -7,10 +7,18 @@ from indicators.models import Actual, Indicator, IndicatorConcept, Target
 from plans.admin_mixins import FoldedSearchMixin
 from plans.resources import natural_key_resource
 
+_ConceptResourceBase = natural_key_resource(IndicatorConcept, ["code"])
+
+
+class IndicatorConceptResource(_ConceptResourceBase):
+    class Meta(_ConceptResourceBase.Meta):
+        # An uploaded unit must still fit every linked indicator (IndicatorConcept.clean).
+        clean_model_instances = True
+
 
 @admin.register(IndicatorConcept)
 class IndicatorConceptAdmin(ImportExportMixin, FoldedSearchMixin, admin.ModelAdmin):
-    resource_classes = [natural_key_resource(IndicatorConcept, ["code"])]
+    resource_classes = [IndicatorConceptResource]
     list_display = ["name", "code", "unit", "direction"]
     search_fields = ["name_folded", "code"]
 

@@ -6,12 +6,13 @@ raises `TargetPhraseError` naming the text; nothing is ever guessed.
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
 from indicators.models import Comparator
+from indicators.units import split_unit, target_value_in_indicator_unit
 from plans.text import normalise_space
 
 # A Vietnamese number: thousands grouped by dots (each group exactly three digits) or no
@@ -22,6 +23,8 @@ _NUMBER_ONLY = re.compile(rf"^(?:{NUMBER})$")
 _AMBIGUOUS = re.compile(r"^[1-9]\d{0,2},\d{3}$")
 # Dots that do not group three digits ("1.5", "12.34") are English decimals: refuse.
 _ENGLISH_DECIMAL = re.compile(r"^\d+\.\d{1,2}$|^\d+\.\d{4,}$|^\d+(?:\.\d{3})*\.\d{1,2}$")
+# A hyphen-minus, or the minus sign U+2212 that word processors and some keyboards type.
+MINUS_SIGNS = ("-", "\u2212")
 
 
 class TargetPhraseError(ValueError):
@@ -34,8 +37,15 @@ class TargetPhraseError(ValueError):
 
 
 def parse_number(text: str, *, allow_ambiguous: bool = False) -> Decimal:
-    """Return the Decimal written in Vietnamese notation; raise TargetPhraseError otherwise."""
+    """Return the Decimal written in Vietnamese notation; raise TargetPhraseError otherwise.
+
+    A leading minus ("-3,5", "−3") gives a negative number: callers that accept no negative
+    figure refuse it themselves.
+    """
     cleaned = (text or "").strip().replace("\u00a0", "").replace(" ", "")
+    negative = cleaned[:1] in MINUS_SIGNS
+    if negative:
+        cleaned = cleaned[1:]
     if not cleaned:
         raise TargetPhraseError(text, _("no number was given"))
     if _AMBIGUOUS.match(cleaned) and not allow_ambiguous:
@@ -54,9 +64,10 @@ def parse_number(text: str, *, allow_ambiguous: bool = False) -> Decimal:
     if not _NUMBER_ONLY.match(cleaned):
         raise TargetPhraseError(text, _("this is not a number in Vietnamese notation"))
     try:
-        return Decimal(cleaned.replace(".", "").replace(",", "."))
+        number = Decimal(cleaned.replace(".", "").replace(",", "."))
     except InvalidOperation as exc:  # pragma: no cover - the regex admits only digits
         raise TargetPhraseError(text, _("this is not a number")) from exc
+    return -number if negative and number else number  # "-0" is plain 0
 
 
 @dataclass(frozen=True)
@@ -65,6 +76,9 @@ class TargetReading:
     value: Decimal
     upper_value: Decimal | None
     unit: str
+    # Words after a known unit that say what is counted ("% hộ gia đình có nhu cầu"): they
+    # belong in the target's note or the indicator's scope, never in the unit.
+    qualifier: str = ""
 
 
 # Words before the number, longest first so "không dưới" wins over "dưới".
@@ -103,6 +117,8 @@ _SUFFIXES: list[tuple[str, str]] = [
 ]
 _UNIT = re.compile(r"^[^\d]*(?:/\s*\d+\s*[^\d]*)?$")
 _MAX_UNIT_LENGTH = 40
+# A longer tail is a clause of the sentence, not a qualifier: the phrase should stop earlier.
+_MAX_QUALIFIER_LENGTH = 40
 _NUMBER_AT_START = re.compile(rf"^({NUMBER})(?![\d.,]*\d)\s*")
 _RANGE_JOINER = re.compile(r"^(?:-|đến|tới)\s*", re.IGNORECASE)
 
@@ -126,11 +142,26 @@ def _take_number(text: str, phrase: str) -> tuple[Decimal, str]:
         raise TargetPhraseError(phrase, exc.reason) from exc
 
 
-def _check_unit(unit: str, phrase: str) -> str:
-    unit = unit.strip()
-    if len(unit) > _MAX_UNIT_LENGTH or not _UNIT.match(unit):
-        raise TargetPhraseError(phrase, _("the text after the number is not a unit: “%s”") % unit)
-    return unit
+def _check_unit(unit: str, phrase: str) -> tuple[str, str]:
+    """Return the unit and the qualifier of the text after a number."""
+    tail = unit.strip()
+    if len(tail) > _MAX_UNIT_LENGTH + _MAX_QUALIFIER_LENGTH or not _UNIT.match(tail):
+        raise TargetPhraseError(phrase, _("the text after the number is not a unit: “%s”") % tail)
+    unit, qualifier = split_unit(tail)
+    if len(unit) > _MAX_UNIT_LENGTH or len(qualifier) > _MAX_QUALIFIER_LENGTH:
+        raise TargetPhraseError(phrase, _("the text after the number is not a unit: “%s”") % tail)
+    return unit, qualifier
+
+
+def _split_closing_bound(text: str) -> tuple[str, str | None]:
+    """Return `text` without a closing "trở lên"/"trở xuống", and the comparator it gives."""
+    lowered = text.lower().rstrip()
+    for word, found in _SUFFIXES:
+        if lowered.endswith(word) and (
+            len(lowered) == len(word) or not lowered[-len(word) - 1].isalnum()
+        ):
+            return text.rstrip()[: -len(word)].rstrip(), found
+    return text, None
 
 
 def read_target(phrase: str) -> TargetReading:
@@ -159,13 +190,13 @@ def read_target(phrase: str) -> TargetReading:
         lowered = text.lower()
         if found == Comparator.APPROX:
             approximate = True
-            # "khoảng trên 13 tỷ": the bound word decides, "khoảng" only softens it.
+            # "khoảng trên 13 tỷ" is read like "khoảng 13 tỷ": "khoảng" makes the bound
+            # approximate, so the figure is judged within 5% of it (docs/achievement.md §2).
             for word2, found2 in _PREFIXES:
                 rest2 = _strip_word(lowered, word2)
-                if rest2 is not None and found2 != Comparator.APPROX:
+                if rest2 is not None and found2 in (Comparator.GT, Comparator.LT):
                     text = text[len(text) - len(rest2) :]
                     lowered = text.lower()
-                    comparator = found2
                     break
         else:
             comparator = found
@@ -192,7 +223,7 @@ def read_target(phrase: str) -> TargetReading:
     # A unit may sit between the number and a suffix or the second number of a range.
     unit_then_rest = re.match(r"^([^\d]*?)\s*(-|đến|tới|trở lên|trở xuống)\s*(.*)$", rest)
     if unit_then_rest:
-        first_unit = _check_unit(unit_then_rest.group(1), phrase)
+        first_unit, first_qualifier = _check_unit(unit_then_rest.group(1), phrase)
         joiner = unit_then_rest.group(2)
         after = unit_then_rest.group(3)
         if joiner in ("trở lên", "trở xuống"):
@@ -201,23 +232,47 @@ def read_target(phrase: str) -> TargetReading:
             if comparator is not None:
                 raise TargetPhraseError(phrase, _("two comparisons in one phrase"))
             found = Comparator.GTE if joiner == "trở lên" else Comparator.LTE
-            return TargetReading(found, value, None, first_unit)
+            return TargetReading(found, value, None, first_unit, first_qualifier)
         if comparator is not None:
             raise TargetPhraseError(phrase, _("a range cannot also be “above” or “below”"))
         upper_value, rest = _take_number(after, phrase)
-        unit = _check_unit(rest, phrase)
+        # "từ 1,5-2 lần … trở lên" is at least 1,5; "5 - 10% trở xuống" at most 10.
+        rest, closing = _split_closing_bound(rest)
+        unit, qualifier = _check_unit(rest, phrase)
         if first_unit and unit and first_unit != unit.split("/")[0].strip() and first_unit != unit:
             raise TargetPhraseError(phrase, _("the two ends of the range have different units"))
         if upper_value < value:
             raise TargetPhraseError(phrase, _("the range's upper end is below its lower end"))
-        return TargetReading(Comparator.RANGE, value, upper_value, unit or first_unit)
+        unit, qualifier = unit or first_unit, qualifier or first_qualifier
+        if closing == Comparator.GTE:
+            return TargetReading(Comparator.GTE, value, None, unit, qualifier)
+        if closing == Comparator.LTE:
+            return TargetReading(Comparator.LTE, upper_value, None, unit, qualifier)
+        return TargetReading(Comparator.RANGE, value, upper_value, unit, qualifier)
 
     if range_from is not None and comparator is None:
         raise TargetPhraseError(phrase, _("“từ” needs “trở lên” or a second number"))
-    unit = _check_unit(rest, phrase)
+    unit, qualifier = _check_unit(rest, phrase)
     if comparator is None:
         comparator = Comparator.APPROX if approximate else Comparator.EQ
-    return TargetReading(comparator, value, None, unit)
+    return TargetReading(comparator, value, None, unit, qualifier)
+
+
+def read_target_in_unit(phrase: str, indicator_unit: str) -> TargetReading:
+    """Return the reading of `phrase` with its figures in `indicator_unit`.
+
+    The printed unit stays in `unit` ("từ 1 Gbps trở lên" on an indicator in Mbps reads as
+    ≥ 1000, unit "Gbps"). Raise TargetPhraseError if unreadable, UnitMismatch if the printed
+    unit does not convert into the indicator's.
+    """
+    reading = read_target(phrase)
+    return replace(
+        reading,
+        value=target_value_in_indicator_unit(reading.value, reading.unit, indicator_unit),
+        upper_value=target_value_in_indicator_unit(
+            reading.upper_value, reading.unit, indicator_unit
+        ),
+    )
 
 
 def format_figure(value: Decimal | None) -> str:

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db.models import Q, Sum
 
 from budgets.models import Allocation, BudgetLine, Disbursement, FundingSource
+from indicators import units
 from indicators.achievement import Status
 from indicators.models import Actual, Indicator, IndicatorConcept
 from indicators.selectors import (
@@ -247,10 +248,41 @@ def year_view(user, province: Province, year: int, *, show_unapproved: bool) -> 
 class ConceptSeries:
     plan: Plan
     progress: IndicatorProgress
+    # What the indicator's figures are multiplied by to be in the concept's unit; None when
+    # its unit does not convert: the chart leaves the series out and says so.
+    factor: Decimal | None = Decimal(1)
+
+    @property
+    def convertible(self) -> bool:
+        return self.factor is not None
+
+    @property
+    def targets_in_concept_unit(self) -> list[tuple[int, Decimal, str]]:
+        """Return (year, value, printed phrase) of each target in the concept's unit."""
+        if self.factor is None:
+            return []
+        return [
+            (t.year, units.scale(t.value, self.factor), t.phrase) for t in self.progress.targets
+        ]
+
+    @property
+    def actuals_in_concept_unit(self) -> list[tuple[int, Decimal]]:
+        """Return (year, value) of each reported figure in the concept's unit."""
+        if self.factor is None:
+            return []
+        actuals = self.progress.actuals
+        return [
+            (year, units.scale(actuals[year].value, self.factor))
+            for year in sorted(actuals)
+            if actuals[year].value is not None
+        ]
 
 
 def concept_comparison(user, concept: IndicatorConcept, *, show_unapproved: bool):
-    """Return, for each plan the user reaches, its indicators measuring `concept`."""
+    """Return, for each plan the user reaches, its indicators measuring `concept`.
+
+    Each series carries the factor into the concept's unit (None if its unit won't convert).
+    """
     plans = {p.pk: p for p in access.plans_for_user(user).select_related("province")}
     indicators = with_progress_data(
         concept.indicators.filter(plan__in=list(plans)),
@@ -260,7 +292,11 @@ def concept_comparison(user, concept: IndicatorConcept, *, show_unapproved: bool
     for indicator in indicators:
         plan = plans[indicator.plan_id]
         statuses = visible_statuses(user, plan, show_unapproved=show_unapproved)
-        series.append(ConceptSeries(plan, progress_of(indicator, statuses=statuses)))
+        try:
+            factor = units.factor(indicator.unit, concept.unit)
+        except units.UnitMismatch:
+            factor = None
+        series.append(ConceptSeries(plan, progress_of(indicator, statuses=statuses), factor))
     return series
 
 

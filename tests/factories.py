@@ -66,8 +66,10 @@ def section(plan_, code=None, **fields) -> Section:
     )
 
 
-def concept(code=None, name="Tỷ lệ người sử dụng Internet") -> IndicatorConcept:
-    return IndicatorConcept.objects.create(code=code or f"concept-{next(_counter)}", name=name)
+def concept(code=None, name="Tỷ lệ người sử dụng Internet", unit="%") -> IndicatorConcept:
+    return IndicatorConcept.objects.create(
+        code=code or f"concept-{next(_counter)}", name=name, unit=unit
+    )
 
 
 def indicator(plan_, code=None, **fields) -> Indicator:

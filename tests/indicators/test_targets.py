@@ -37,7 +37,22 @@ D = Decimal
         ("100%", Comparator.EQ, D("100"), None, "%"),
         ("đạt 100%", Comparator.EQ, D("100"), None, "%"),
         ("khoảng 40%", Comparator.APPROX, D("40"), None, "%"),
-        ("khoảng trên 13 tỷ đồng", Comparator.GT, D("13"), None, "tỷ đồng"),
+        # "khoảng" softens the bound: read like "khoảng 13 tỷ đồng" (docs/achievement.md §2).
+        ("khoảng trên 13 tỷ đồng", Comparator.APPROX, D("13"), None, "tỷ đồng"),
+        ("khoảng dưới 5%", Comparator.APPROX, D("5"), None, "%"),
+        # Bình Thuận MT-10: a range closed by "trở lên" is at least its lower end.
+        (
+            "từ 1,5-2 lần tốc độ tăng trưởng GDP trở lên",
+            Comparator.GTE,
+            D("1.5"),
+            None,
+            "lần",
+        ),
+        ("5 - 10% trở lên", Comparator.GTE, D("5"), None, "%"),
+        ("5 - 10% trở xuống", Comparator.LTE, D("10"), None, "%"),
+        ("trên 80% hộ gia đình có nhu cầu", Comparator.GT, D("80"), None, "%"),
+        ("khoảng 1% tổng thu ngân sách", Comparator.APPROX, D("1"), None, "%"),
+        ("từ 1 Gbps trở lên", Comparator.GTE, D("1"), None, "Gbps"),
         ("trên  90 %", Comparator.GT, D("90"), None, "%"),
     ],
 )
@@ -49,6 +64,27 @@ def test_reads_every_phrase_shape_of_the_seeds(phrase, comparator, value, upper,
         upper,
         unit,
     )
+
+
+@pytest.mark.parametrize(
+    ("phrase", "unit", "qualifier"),
+    [
+        ("trên 80% hộ gia đình có nhu cầu", "%", "hộ gia đình có nhu cầu"),
+        ("từ 1,5-2 lần tốc độ tăng trưởng GDP trở lên", "lần", "tốc độ tăng trưởng GDP"),
+        ("khoảng 1% tổng thu ngân sách", "%", "tổng thu ngân sách"),
+        ("20 - 30% số hộ", "%", "số hộ"),
+        ("1,5 lần tốc độ tăng trưởng GDP trở lên", "lần", "tốc độ tăng trưởng GDP"),
+        # Compound and unregistered units are kept whole: nothing tells where a count ends.
+        ("5 – 10%/năm", "%/năm", ""),
+        ("113,8 máy/100 dân", "máy/100 dân", ""),
+        ("20 cơ sở dữ liệu chuyên ngành", "cơ sở dữ liệu chuyên ngành", ""),
+        ("đạt 500m", "m", ""),
+        ("trên 90%", "%", ""),
+    ],
+)
+def test_text_after_a_known_unit_is_a_qualifier_not_the_unit(phrase, unit, qualifier):
+    reading = read_target(phrase)
+    assert (reading.unit, reading.qualifier) == (unit, qualifier)
 
 
 @pytest.mark.parametrize(

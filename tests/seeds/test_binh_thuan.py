@@ -136,15 +136,15 @@ def _target(code, year=2015):
 @pytest.mark.parametrize(
     ("code", "year", "comparator", "value", "upper", "unit", "phrase"),
     [
-        # I.1: "Tốc độ tăng trưởng doanh thu từ BCVT&CNTT hằng năm đạt từ 1,5-2 lần …"
+        # I.1: "Tốc độ tăng trưởng doanh thu từ BCVT&CNTT hằng năm đạt từ 1,5-2 lần … trở lên"
         (
             "MT-10",
             2013,
-            "range",
+            "gte",
             "1.5",
-            "2",
-            "lần tốc độ tăng trưởng GDP",
-            "từ 1,5-2 lần tốc độ tăng trưởng GDP",
+            None,
+            "lần",
+            "từ 1,5-2 lần tốc độ tăng trưởng GDP trở lên",
         ),
         # I.1: "tỷ trọng BCVT&CNTT đóng góp vào GDP đạt từ 6 - 8%"
         ("MT-11", 2015, "range", "6", "8", "%", "từ 6 - 8%"),
@@ -211,6 +211,7 @@ def test_indicator_details(plan):
     )
     assert concepts == {
         "HT-01": "postal-service-radius",
+        "HT-05": "mobile-coverage-pct",
         "HT-06": "telephone-density",
         "HT-07": "internet-users-pct",
         "HT-11": "computers-per-civil-servant",

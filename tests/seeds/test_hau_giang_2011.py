@@ -127,9 +127,9 @@ def test_sections_nest_in_reading_order(seeded):
         ("BC-03", 2015, "eq", "2", None, "chuyến/ngày", "2 chuyến/ngày"),
         ("BC-04", 2015, "range", "5", "10", "%", "5 - 10%"),
         ("BC-05", 2015, "range", "30", "50", "%", "30 - 50%"),
-        ("BC-06", 2015, "gt", "13", None, "tỷ đồng", "khoảng trên 13 tỷ đồng"),
+        ("BC-06", 2015, "approx", "13", None, "tỷ đồng", "khoảng trên 13 tỷ đồng"),
         # Phần 1 › I.2.2 (2020)
-        ("BC-06", 2020, "gt", "43", None, "tỷ đồng", "khoảng trên 43 tỷ đồng"),
+        ("BC-06", 2020, "approx", "43", None, "tỷ đồng", "khoảng trên 43 tỷ đồng"),
         # Phần 1 › I.3 (quy hoạch đến 2020)
         ("BC-10", 2020, "eq", "20", None, "bưu cục", "20 bưu cục"),
         ("BC-13", 2020, "range", "2", "3", "chuyến/ngày", "2-3 chuyến/ngày"),
@@ -149,7 +149,7 @@ def test_sections_nest_in_reading_order(seeded):
             "approx",
             "1",
             None,
-            "% tổng thu ngân sách",
+            "%",
             "khoảng 1% tổng thu ngân sách",
         ),
     ],

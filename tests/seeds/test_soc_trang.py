@@ -208,7 +208,6 @@ def test_indicator_details(seeded):
         "PC-02": "households-with-computer-pct",
         "UD-06": "edocs-exchanged-pct",
         "UD-08": "civil-servants-using-email-pct",
-        "UD-09": "computers-per-civil-servant",
     }
 
 
