@@ -270,11 +270,10 @@ class ConceptSeries:
         """Return (year, value) of each reported figure in the concept's unit."""
         if self.factor is None:
             return []
-        actuals = self.progress.actuals
+        # The figures judged (increments cumulative), as on the plan's own chart.
         return [
-            (year, units.scale(actuals[year].value, self.factor))
-            for year in sorted(actuals)
-            if actuals[year].value is not None
+            (year, units.scale(figure, self.factor))
+            for year, figure in self.progress.figures.items()
         ]
 
 

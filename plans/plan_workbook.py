@@ -27,7 +27,8 @@ from budgets.models import (
 )
 from indicators.forms import FigureRule, figure_text, is_percent_unit
 from indicators.models import Indicator, IndicatorConcept, Target
-from indicators.targets import TargetPhraseError, read_target
+from indicators.targets import TargetPhraseError, read_target_in_unit
+from indicators.units import UnitMismatch
 from plans import workbooks
 from plans.imports import (
     CellValue,
@@ -738,10 +739,15 @@ def _create(data, errors) -> dict[str, int]:
         indicator = read.lookup(row["indicator"], indicators, "Mã chỉ tiêu", _("indicator"))
         phrase = read.phrase(row, indicator)
         try:
-            reading = read_target(phrase)
-        except TargetPhraseError as exc:
+            # Figures in the indicator's unit: "từ 1 Gbps trở lên" on Mbps is stored as 1.000.
+            reading = read_target_in_unit(phrase, indicator.unit)
+        except (TargetPhraseError, UnitMismatch) as exc:
             read.fail("Nguyên văn", str(exc))
             raise _Refused from exc
+        note = _str(row["note"])
+        # "trên 80% hộ gia đình có nhu cầu": what the figure counts is kept, not lost.
+        if reading.qualifier and reading.qualifier not in f"{note} {indicator.scope}":
+            note = f"{note} {reading.qualifier}".strip()
         read.save(
             Target(
                 indicator=indicator,
@@ -752,7 +758,7 @@ def _create(data, errors) -> dict[str, int]:
                 value=reading.value,
                 upper_value=reading.upper_value,
                 unit=reading.unit,
-                note=_str(row["note"]),
+                note=note,
             ),
         )
 

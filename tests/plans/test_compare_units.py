@@ -90,3 +90,18 @@ def test_compare_page_renders_the_converted_figure(client, speeds):
     assert response.status_code == 200
     names = [trace["name"] for trace in response.context["figure"]["data"]]
     assert names and not [name for name in names if "Sóc Trăng" in name]
+
+
+def test_compare_table_shows_figures_in_the_concepts_unit_and_names_what_it_leaves_out(
+    client, speeds
+):
+    client.force_login(f.user(f.NATIONAL, None))
+    response = client.get(reverse("plans:concept-compare", args=[speeds.code]))
+    rows = {
+        row.split("</th>")[0].rsplit(">", 1)[-1]: row
+        for row in response.content.decode().split('<tr><th scope="row"')[1:]
+    }
+    assert "<div>300</div>" in rows["Bắc Giang"]  # 0,3 Gbps in Mbps
+    assert "<div>0,3</div>" not in rows["Bắc Giang"]
+    assert "không quy đổi được" in rows["Sóc Trăng"]
+    assert "<div>95</div>" not in rows["Sóc Trăng"]

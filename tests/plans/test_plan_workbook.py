@@ -316,3 +316,69 @@ def test_a_negative_baseline_is_refused_where_negative_figures_are_not_allowed(a
         "Trang “Chỉ tiêu”, dòng 2, cột “Giá trị gốc”" in e and "không được âm" in e for e in errors
     ), errors
     assert not Plan.objects.filter(slug="hg-qh-neg").exists()
+
+
+def upload_with_cells(client, plan, slug, changes):
+    """Upload the plan's workbook as `slug`, with {(sheet, header, row): value} changed."""
+    book = load_workbook(io.BytesIO(exported(client, plan.slug)))
+    book["Văn bản"]["B2"] = slug
+    for (sheet_name, header, row), value in changes.items():
+        sheet = book[sheet_name]
+        sheet.cell(row=row, column=[c.value for c in sheet[1]].index(header) + 1, value=value)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return upload(client, buffer.getvalue())
+
+
+def test_a_target_in_a_larger_unit_is_stored_in_the_indicators_unit(admin_client):
+    preview = upload_with_cells(
+        admin_client,
+        rich_plan(),
+        "hg-qh-gbps",
+        {
+            ("Chỉ tiêu", "Đơn vị", 2): "Mbps",
+            ("Mục tiêu", "Nguyên văn", 2): "từ 1 Gbps trở lên",
+            ("Mục tiêu", "Nguyên văn", 3): "100 Mbps",
+        },
+    ).context["preview"]
+    assert preview.errors == []
+    admin_client.post(reverse("plans:new-plan"), {"payload": preview.payload})
+    target = Target.objects.get(
+        indicator__plan__slug="hg-qh-gbps", indicator__code="IT-1", year=2015
+    )
+    assert (target.comparator, target.value, target.unit) == ("gte", Decimal(1000), "Gbps")
+    assert target.phrase == "từ 1 Gbps trở lên"
+
+
+def test_a_target_in_a_unit_that_does_not_convert_is_refused(admin_client):
+    response = upload_with_cells(
+        admin_client, rich_plan(), "hg-qh-km", {("Mục tiêu", "Nguyên văn", 2): "dưới 3 km"}
+    )
+    assert response.status_code == 400
+    errors = response.context["preview"].errors
+    assert any(
+        "Trang “Mục tiêu”, dòng 2, cột “Nguyên văn”" in e and "“km”" in e and "máy/cán bộ" in e
+        for e in errors
+    ), errors
+    assert not Plan.objects.filter(slug="hg-qh-km").exists()
+
+
+def test_the_words_after_a_targets_unit_are_kept_in_its_note(admin_client):
+    preview = upload_with_cells(
+        admin_client,
+        rich_plan(),
+        "hg-qh-tail",
+        {
+            ("Chỉ tiêu", "Đơn vị", 2): "%",
+            ("Mục tiêu", "Nguyên văn", 2): "trên 80% hộ gia đình có nhu cầu",
+            ("Mục tiêu", "Nguyên văn", 3): "90%",
+            ("Mục tiêu", "Ghi chú", 2): None,
+        },
+    ).context["preview"]
+    assert preview.errors == []
+    admin_client.post(reverse("plans:new-plan"), {"payload": preview.payload})
+    target = Target.objects.get(
+        indicator__plan__slug="hg-qh-tail", indicator__code="IT-1", year=2015
+    )
+    assert (target.comparator, target.value, target.unit) == ("gt", Decimal(80), "%")
+    assert target.note == "hộ gia đình có nhu cầu"
