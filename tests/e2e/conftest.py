@@ -91,3 +91,12 @@ def login(page, live_server, username, password, next_url="/"):
 
 def logout(page):
     page.get_by_role("button", name="Đăng xuất").click()
+
+
+@pytest.fixture
+def seeded_portal():
+    """The five seed plans and the demo accounts, as quickstart loads them."""
+    from plans.services import demo_accounts_ensure, seed_plans_load
+
+    seed_plans_load()
+    demo_accounts_ensure()

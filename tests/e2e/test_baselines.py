@@ -4,19 +4,13 @@ import pytest
 from playwright.sync_api import expect
 
 from indicators.models import Indicator
-from plans.services import DEMO_PASSWORD, demo_accounts_ensure, seed_plans_load
+from plans.services import DEMO_PASSWORD
 from tests.e2e.conftest import login, logout
 
 # serialized_rollback restores what migrations created (roles, funding sources) after the flush.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 HAU_GIANG_2011 = "hau-giang-qh-bcvt-cntt-2020"
-
-
-@pytest.fixture
-def seeded_portal():
-    seed_plans_load()
-    demo_accounts_ensure()
 
 
 def test_staff_record_a_baseline_leader_reads_it(live_server, page, shot, seeded_portal):
