@@ -152,16 +152,16 @@ def responsibility(plan_, agency_, code=None, **fields) -> Responsibility:
     )
 
 
-def small_plan(indicators=2, lines=2) -> Plan:
-    """Return a plan with sections, indicators (targets, actuals), budget lines and duties."""
-    plan_ = plan()
+def grow_plan(plan_: Plan, indicators=2, lines=2, *, actual_status=None) -> Plan:
+    """Add a section with indicators (targets, actuals), budget lines and a duty to `plan_`."""
     sec = section(plan_, sector=sector())
     lead = agency(plan_.province)
+    status = {"status": actual_status} if actual_status else {}
     for _ in range(indicators):
         ind = indicator(plan_, section=sec, concept=concept())
         target(ind, year=2015)
         target(ind, year=2020, phrase="100%", comparator=Comparator.EQ, value="100")
-        actual(ind, year=2013)
+        actual(ind, year=2013, **status)
     for _ in range(lines):
         proj = project(plan_, lead_agency=lead)
         line = budget_line(plan_, section=sec, project=proj)
@@ -169,6 +169,12 @@ def small_plan(indicators=2, lines=2) -> Plan:
         allocation(line, source=funding_source("nsdp", "NSĐP"))
         disbursement(line)
     responsibility(plan_, lead, section=sec)
+    return plan_
+
+
+def small_plan(indicators=2, lines=2) -> Plan:
+    """Return a plan with sections, indicators (targets, actuals), budget lines and duties."""
+    plan_ = grow_plan(plan(), indicators, lines)
     PlanYear.objects.create(plan=plan_, year=2013)
     user(STAFF, plan_.province)
     StatedTotal.objects.create(
