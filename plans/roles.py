@@ -1,5 +1,8 @@
-"""The four roles, as groups with their permissions. One source for the data migration that
-creates them and for `roles_ensure()`, which recreates them where they were lost."""
+"""The four roles, as groups with their permissions, as they are today.
+
+Migration 0003 created them from its own frozen copy; a change here needs a new data migration
+(tests/plans/test_roles.py fails until one applies it). `roles_ensure()` recreates them where
+they were lost, e.g. after a test database flush."""
 
 OUR_APPS = ("plans", "indicators", "budgets")
 STAFF = "Cán bộ nhập liệu"
