@@ -15,7 +15,6 @@ from budgets.models import Allocation, BudgetLine, StatedTotal
 from indicators.models import Indicator, Target
 from indicators.targets import read_target
 from plans.models import Agency, Plan, Project, Responsibility, Section
-from plans.services import seed_plans_load
 from plans.text import normalise_space
 
 pytestmark = pytest.mark.django_db
@@ -397,10 +396,3 @@ def test_no_money_is_invented(seeded):
     assert "Ngân sách nhà nước thực hiện theo quy định phân cấp ngân sách" in plan.source_text
     assert not BudgetLine.objects.filter(plan=plan).exists()
     assert not StatedTotal.objects.filter(plan=plan).exists()
-
-
-def test_loading_twice_keeps_this_plan_unchanged(seeded):
-    before = _counts()
-    seed_plans_load()
-    assert _counts() == before
-    assert Plan.objects.filter(slug=SLUG).count() == 1

@@ -12,7 +12,6 @@ from django.db.models import Q, Sum
 from budgets.models import Allocation, BudgetLine, StatedTotal
 from indicators.models import Indicator, Target
 from plans.models import Agency, Plan, Project, Responsibility, Section
-from plans.services import seed_plans_load
 
 pytestmark = pytest.mark.django_db
 
@@ -359,23 +358,3 @@ def test_agencies_and_successors(seeded):
     assert (ubnd.kind, ubnd.successor) == (Agency.Kind.PEOPLES_COMMITTEE, None)
     assert Agency.objects.get(code="soc-trang-ubnd-cap-huyen").kind == Agency.Kind.DISTRICT
     assert Agency.objects.get(code="soc-trang-dn-vien-thong").kind == Agency.Kind.ENTERPRISE
-
-
-def test_loading_twice_keeps_this_plan_unchanged(seeded):
-    def snapshot():
-        return (
-            Section.objects.filter(plan__slug=SLUG).count(),
-            Indicator.objects.filter(plan__slug=SLUG).count(),
-            Target.objects.filter(indicator__plan__slug=SLUG).count(),
-            Project.objects.filter(plan__slug=SLUG).count(),
-            BudgetLine.objects.filter(plan__slug=SLUG).count(),
-            _allocations().count(),
-            _sum(_allocations()),
-            StatedTotal.objects.filter(plan__slug=SLUG).count(),
-            Responsibility.objects.filter(plan__slug=SLUG).count(),
-            Agency.objects.filter(code__startswith="soc-trang-").count(),
-        )
-
-    before = snapshot()
-    seed_plans_load()
-    assert snapshot() == before
