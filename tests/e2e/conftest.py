@@ -56,6 +56,24 @@ def browser_context_args(browser_context_args):
     }
 
 
+# plotly.js is 4,8 MB: parsing it and drawing on a busy two-core CI machine can take longer than
+# Playwright's default 5 s. Waits stay event-driven (they return as soon as the page is ready).
+PATIENCE_MS = 20_000
+
+
+@pytest.fixture(autouse=True)
+def patient_waits(request):
+    if "page" not in request.fixturenames:
+        yield
+        return
+    from playwright.sync_api import expect
+
+    page = request.getfixturevalue("page")
+    page.set_default_timeout(PATIENCE_MS)
+    expect.set_options(timeout=PATIENCE_MS)
+    yield
+
+
 @pytest.fixture
 def shot(page, request):
     """Return a function saving a named screenshot of the page into test-artifacts/."""
