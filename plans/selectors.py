@@ -107,6 +107,137 @@ def _actuals_with_verdicts(indicator: Indicator, include_unapproved: bool) -> li
     return documents
 
 
+def _named(obj) -> dict | None:
+    """Return {"code", "name"} of an agency or province, or None."""
+    return {"code": obj.code, "name": obj.name} if obj else None
+
+
+def _province_document(province) -> dict:
+    return {
+        **_named(province),
+        "successor": _named(province.successor),
+        "merged_on": province.merged_on.isoformat() if province.merged_on else None,
+    }
+
+
+def _section_document(section) -> dict:
+    return {
+        "code": section.code,
+        "parent": _code(section.parent),
+        "number": section.number,
+        "title": section.title,
+        "sector": _code(section.sector),
+    }
+
+
+def _target_document(target: Target) -> dict:
+    return {
+        "year": target.year,
+        "comparator": target.comparator,
+        "value": json_number(target.value),
+        "upper_value": json_number(target.upper_value),
+        "unit": target.unit,
+        "phrase": target.phrase,
+        "period_start": target.period_start,
+        "note": target.note,
+    }
+
+
+def _indicator_document(indicator: Indicator, include_unapproved: bool) -> dict:
+    baseline = None
+    if indicator.baseline_year is not None:
+        baseline = {
+            "value": json_number(indicator.baseline_value),
+            "year": indicator.baseline_year,
+            "source": indicator.baseline_source,
+        }
+    return {
+        "code": indicator.code,
+        "section": _code(indicator.section),
+        "name": indicator.name,
+        "scope": indicator.scope,
+        "unit": indicator.unit,
+        "kind": indicator.kind,
+        "direction": indicator.direction,
+        "aggregation": indicator.aggregation,
+        "allows_negative": indicator.allows_negative,
+        "baseline": baseline,
+        "due_year": indicator.due_year,
+        "concept": _code(indicator.concept),
+        "targets": [_target_document(target) for target in indicator.targets.all()],
+        "actuals": _actuals_with_verdicts(indicator, include_unapproved),
+    }
+
+
+def _budget_line_document(line: BudgetLine, include_unapproved: bool) -> dict:
+    return {
+        "code": line.code,
+        "name": line.name,
+        "section": _code(line.section),
+        "sector": _code(line.sector),
+        "project": _code(line.project),
+        "printed_unit": line.printed_unit,
+        "allocations": [
+            {
+                "year_from": allocation.year_from,
+                "year_to": allocation.year_to,
+                "source": allocation.source.code,
+                "amount": json_number(allocation.amount),
+                "amount_printed": allocation.amount_printed,
+            }
+            for allocation in line.allocations.all()
+        ],
+        "disbursements": [
+            {
+                "year": disbursement.year,
+                "source": disbursement.source.code,
+                "amount": json_number(disbursement.amount),
+                "status": disbursement.status,
+            }
+            for disbursement in line.disbursements.all()
+            if include_unapproved or disbursement.status == Disbursement.Status.APPROVED
+        ],
+    }
+
+
+def _stated_total_document(stated) -> dict:
+    return {
+        "code": stated.code,
+        "label": stated.label,
+        "year_from": stated.year_from,
+        "year_to": stated.year_to,
+        "source": _code(stated.source),
+        "amount": json_number(stated.amount),
+        "phrase": stated.phrase,
+    }
+
+
+def _project_document(project: Project, budget: dict[str, Decimal]) -> dict:
+    return {
+        "code": project.code,
+        "parent": _code(project.parent),
+        "number": project.number,
+        "name": project.name,
+        "lead_agency": _named(project.lead_agency),
+        "lead_agency_printed": project.lead_agency_printed,
+        "content": project.content,
+        "first_year": project.first_year,
+        "last_year": project.last_year,
+        "period_printed": project.period_printed,
+        "budget": {source: json_number(amount) for source, amount in budget.items()},
+    }
+
+
+def _responsibility_document(responsibility: Responsibility) -> dict:
+    return {
+        "code": responsibility.code,
+        "agency": _named(responsibility.agency),
+        "role": responsibility.role,
+        "section": _code(responsibility.section),
+        "duties": responsibility.duties,
+    }
+
+
 def plan_document(plan: Plan, *, include_unapproved: bool) -> dict:
     """Return the whole plan as plain data (see docs/api.md); `plan` from plan_with_everything.
 
@@ -120,16 +251,7 @@ def plan_document(plan: Plan, *, include_unapproved: bool) -> dict:
                 project_budget[line.project_id][allocation.source.code] += allocation.amount
     return {
         "slug": plan.slug,
-        "province": {
-            "code": plan.province.code,
-            "name": plan.province.name,
-            "successor": (
-                {"code": plan.province.successor.code, "name": plan.province.successor.name}
-                if plan.province.successor
-                else None
-            ),
-            "merged_on": plan.province.merged_on.isoformat() if plan.province.merged_on else None,
-        },
+        "province": _province_document(plan.province),
         "kind": plan.kind,
         "document_number": plan.document_number,
         "title": plan.title,
@@ -139,11 +261,7 @@ def plan_document(plan: Plan, *, include_unapproved: bool) -> dict:
             "day": plan.issued_day,
             "display": plan.issued_display,
         },
-        "issuing_body": (
-            {"code": plan.issuing_body.code, "name": plan.issuing_body.name}
-            if plan.issuing_body
-            else None
-        ),
+        "issuing_body": _named(plan.issuing_body),
         "signer": plan.signer,
         "first_year": plan.first_year,
         "last_year": plan.last_year,
@@ -152,132 +270,19 @@ def plan_document(plan: Plan, *, include_unapproved: bool) -> dict:
         "superseded_by": plan.superseded_by.slug if plan.superseded_by else None,
         "based_on": plan.based_on,
         "source_file": plan.source_file,
-        "sections": [
-            {
-                "code": section.code,
-                "parent": _code(section.parent),
-                "number": section.number,
-                "title": section.title,
-                "sector": _code(section.sector),
-            }
-            for section in plan.sections.all()
-        ],
+        "sections": [_section_document(section) for section in plan.sections.all()],
         "indicators": [
-            {
-                "code": indicator.code,
-                "section": _code(indicator.section),
-                "name": indicator.name,
-                "scope": indicator.scope,
-                "unit": indicator.unit,
-                "kind": indicator.kind,
-                "direction": indicator.direction,
-                "aggregation": indicator.aggregation,
-                "allows_negative": indicator.allows_negative,
-                "baseline": (
-                    {
-                        "value": json_number(indicator.baseline_value),
-                        "year": indicator.baseline_year,
-                        "source": indicator.baseline_source,
-                    }
-                    if indicator.baseline_year is not None
-                    else None
-                ),
-                "due_year": indicator.due_year,
-                "concept": _code(indicator.concept),
-                "targets": [
-                    {
-                        "year": target.year,
-                        "comparator": target.comparator,
-                        "value": json_number(target.value),
-                        "upper_value": json_number(target.upper_value),
-                        "unit": target.unit,
-                        "phrase": target.phrase,
-                        "period_start": target.period_start,
-                        "note": target.note,
-                    }
-                    for target in indicator.targets.all()
-                ],
-                "actuals": _actuals_with_verdicts(indicator, include_unapproved),
-            }
+            _indicator_document(indicator, include_unapproved)
             for indicator in plan.indicators.all()
         ],
-        "budget_lines": [
-            {
-                "code": line.code,
-                "name": line.name,
-                "section": _code(line.section),
-                "sector": _code(line.sector),
-                "project": _code(line.project),
-                "printed_unit": line.printed_unit,
-                "allocations": [
-                    {
-                        "year_from": allocation.year_from,
-                        "year_to": allocation.year_to,
-                        "source": allocation.source.code,
-                        "amount": json_number(allocation.amount),
-                        "amount_printed": allocation.amount_printed,
-                    }
-                    for allocation in line.allocations.all()
-                ],
-                "disbursements": [
-                    {
-                        "year": disbursement.year,
-                        "source": disbursement.source.code,
-                        "amount": json_number(disbursement.amount),
-                        "status": disbursement.status,
-                    }
-                    for disbursement in line.disbursements.all()
-                    if include_unapproved or disbursement.status == Disbursement.Status.APPROVED
-                ],
-            }
-            for line in lines
-        ],
-        "stated_totals": [
-            {
-                "code": stated.code,
-                "label": stated.label,
-                "year_from": stated.year_from,
-                "year_to": stated.year_to,
-                "source": _code(stated.source),
-                "amount": json_number(stated.amount),
-                "phrase": stated.phrase,
-            }
-            for stated in plan.stated_totals.all()
-        ],
+        "budget_lines": [_budget_line_document(line, include_unapproved) for line in lines],
+        "stated_totals": [_stated_total_document(stated) for stated in plan.stated_totals.all()],
         "projects": [
-            {
-                "code": project.code,
-                "parent": _code(project.parent),
-                "number": project.number,
-                "name": project.name,
-                "lead_agency": (
-                    {"code": project.lead_agency.code, "name": project.lead_agency.name}
-                    if project.lead_agency
-                    else None
-                ),
-                "lead_agency_printed": project.lead_agency_printed,
-                "content": project.content,
-                "first_year": project.first_year,
-                "last_year": project.last_year,
-                "period_printed": project.period_printed,
-                "budget": {
-                    source: json_number(amount)
-                    for source, amount in project_budget.get(project.pk, {}).items()
-                },
-            }
+            _project_document(project, project_budget.get(project.pk, {}))
             for project in plan.projects.all()
         ],
         "responsibilities": [
-            {
-                "code": responsibility.code,
-                "agency": {
-                    "code": responsibility.agency.code,
-                    "name": responsibility.agency.name,
-                },
-                "role": responsibility.role,
-                "section": _code(responsibility.section),
-                "duties": responsibility.duties,
-            }
+            _responsibility_document(responsibility)
             for responsibility in plan.responsibilities.all()
         ],
     }
