@@ -3,7 +3,7 @@ from django.utils.translation import gettext as _
 
 from budgets.models import MONEY_PLACES, BudgetLine, Disbursement, FundingSource
 from budgets.services import DisbursementInput
-from indicators.forms import FigureRule, figure_text, read_figure
+from plans.numbers import FigureRule, figure_text, read_figure
 
 
 class DisbursementEntryForm(forms.Form):

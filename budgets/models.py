@@ -6,7 +6,6 @@ tỷ đồng (billion VND) are converted on the way in; the printed figure is ke
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -19,11 +18,13 @@ from plans.models import (
     Plan,
     PlanChildManager,
     Project,
+    ReportedFigure,
     Section,
     Sector,
     year_in_range,
     year_validators,
 )
+from plans.numbers import figure_shown
 
 MONEY_DIGITS = 20
 MONEY_PLACES = 4
@@ -231,14 +232,8 @@ class DisbursementManager(models.Manager):
         )
 
 
-class Disbursement(models.Model):
+class Disbursement(ReportedFigure):
     """Money actually disbursed (giải ngân) for a line in a year from a source."""
-
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted")
-        RETURNED = "returned", _("Returned")
-        APPROVED = "approved", _("Approved")
 
     line = models.ForeignKey(
         BudgetLine,
@@ -252,20 +247,6 @@ class Disbursement(models.Model):
     )
     amount = money_field(_("amount (million VND)"))
     note = models.TextField(_("note"), blank=True)
-    status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
-    )
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("entered by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    entered_at = models.DateTimeField(_("entered at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    version = models.PositiveIntegerField(_("version"), default=1)
 
     objects = DisbursementManager()
     history = HistoricalRecords()
@@ -297,6 +278,10 @@ class Disbursement(models.Model):
     def clean(self):
         if self.amount is not None and self.amount < 0:
             raise ValidationError({"amount": _("An amount cannot be negative.")})
+
+    def shown(self) -> str:
+        """Return the amount as an edit conflict shows it."""
+        return figure_shown(self.amount)
 
 
 class StatedTotal(models.Model):

@@ -17,4 +17,6 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("plans.urls")),
+    path("", include("indicators.urls")),
+    path("", include("budgets.urls")),
 ]

@@ -1,116 +1,17 @@
-"""Entry forms: figures typed in Vietnamese notation, read by the same reader as targets."""
-
-from dataclasses import dataclass
-from decimal import Decimal
+"""Entry forms: figures typed in Vietnamese notation, read by plans.numbers like targets."""
 
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from indicators.models import FIGURE_PLACES, Actual, Indicator
+from indicators.models import Actual, Indicator
 from indicators.services import ActualInput, BaselineInput
-from indicators.targets import TargetPhraseError, parse_number
 from plans.models import MIN_YEAR, Plan
-
-
-def is_percent_unit(unit: str) -> bool:
-    """Return whether figures in `unit` are percentages ("%", "%/năm", "% tổng thu ngân sách")."""
-    return (unit or "").strip().startswith("%")
-
-
-@dataclass(frozen=True)
-class FigureRule:
-    """What a figure typed or read from a file may be: its unit, sign, range and precision."""
-
-    unit: str = ""
-    negative: bool = False  # growth and change rates fall below zero
-    capped: bool = False  # a share in % lies between 0 and 100
-    money: bool = False
-    places: int | None = FIGURE_PLACES  # None when the caller converts the figure first
-
-    @classmethod
-    def for_indicator(cls, indicator: Indicator) -> "FigureRule":
-        """Return the rule for figures of `indicator`: rates may be negative or above 100%."""
-        rate = (
-            indicator.allows_negative or indicator.aggregation == Indicator.Aggregation.YEARLY_RATE
-        )
-        return cls(
-            unit=indicator.unit.strip(),
-            negative=indicator.allows_negative,
-            capped=is_percent_unit(indicator.unit) and not rate,
-        )
-
-    @classmethod
-    def for_money(cls, unit: str = "triệu đồng", *, places: int | None = FIGURE_PLACES):
-        """Return the rule for an amount in `unit`: never negative, never a percentage."""
-        return cls(unit=unit, money=True, places=places)
-
-    @property
-    def percent(self) -> bool:
-        return is_percent_unit(self.unit)
-
-    def percent_format_refused(self) -> str:
-        """Return why a cell formatted as percent cannot hold this figure."""
-        if self.money:
-            return _(
-                "the cell is formatted as a percentage, but amounts are in %(unit)s; "
-                "remove the percent format and type the amount."
-            ) % {"unit": self.unit}
-        return _(
-            "the cell is formatted as a percentage, but the indicator's unit is “%(unit)s”; "
-            "remove the percent format and type the figure in %(unit)s."
-        ) % {"unit": self.unit or "—"}
-
-    def percent_sign_refused(self) -> str:
-        """Return why a figure typed with "%" cannot be this figure."""
-        if self.money:
-            return _("this is a percentage, but amounts are in %(unit)s.") % {"unit": self.unit}
-        return _("this is a percentage, but the indicator's unit is “%(unit)s”.") % {
-            "unit": self.unit or "—"
-        }
-
-
-def check_figure(value: Decimal, rule: FigureRule) -> Decimal:
-    """Return `value` if `rule` allows it; raise forms.ValidationError in Vietnamese otherwise."""
-    if value < 0 and not rule.negative:
-        raise forms.ValidationError(_("A figure cannot be negative."))
-    if rule.capped and value > 100:
-        raise forms.ValidationError(_("A percentage must lie between 0 and 100."))
-    if rule.places is not None and value.normalize().as_tuple().exponent < -rule.places:
-        raise forms.ValidationError(
-            _("A figure has at most %(places)s decimal places; round it.") % {"places": rule.places}
-        )
-    return value
-
-
-def read_figure(text: str, rule: FigureRule = FigureRule()) -> Decimal | None:
-    """Return the number typed as `text` ("1.234,5", "85", "85%", "-3"), None when blank.
-
-    Raise forms.ValidationError with a Vietnamese message for anything else, or for a figure
-    `rule` does not allow.
-    """
-    cleaned = (text or "").strip()
-    if not cleaned:
-        return None
-    if cleaned.endswith("%"):
-        if not rule.percent:
-            raise forms.ValidationError(rule.percent_sign_refused())
-        cleaned = cleaned[:-1].strip()
-    try:
-        value = parse_number(cleaned)
-    except TargetPhraseError as exc:
-        raise forms.ValidationError(exc.reason) from exc
-    return check_figure(value, rule)
-
-
-def figure_text(value: Decimal | None) -> str:
-    """Return `value` as a person types it in Vietnamese notation: 1.234,5."""
-    if value is None:
-        return ""
-    sign = "-" if value < 0 else ""
-    whole, _sep, fraction = f"{abs(value).normalize():f}".partition(".")
-    grouped = f"{int(whole):,}".replace(",", ".")
-    return f"{sign}{grouped},{fraction}" if fraction else f"{sign}{grouped}"
+from plans.numbers import (
+    FigureRule,
+    figure_text,
+    read_figure,
+)
 
 
 class ActualEntryForm(forms.Form):

@@ -1,6 +1,5 @@
 """Indicators (chỉ tiêu) of a plan, their yearly targets and the actual figures reported."""
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -13,14 +12,18 @@ from plans.models import (
     CodeManager,
     Plan,
     PlanChildManager,
+    ReportedFigure,
     Section,
     year_in_range,
     year_validators,
 )
-
-# Figures range from 0,85 to 1.093.410 (triệu đồng); four decimals keep every printed digit.
-FIGURE_DIGITS = 20
-FIGURE_PLACES = 4
+from plans.numbers import (
+    FIGURE_DIGITS,
+    FIGURE_PLACES,
+    TargetPhraseError,
+    figure_shown,
+    format_figure,
+)
 
 
 def figure_field(verbose_name, **kwargs):
@@ -342,7 +345,7 @@ class Target(models.Model):
             ) from None
         if ratio == 1:
             return
-        from indicators.targets import TargetPhraseError, format_figure, read_target
+        from indicators.targets import read_target
 
         try:
             reading = read_target(self.phrase)
@@ -380,19 +383,13 @@ class Target(models.Model):
             )
 
 
-class Actual(models.Model):
+class Actual(ReportedFigure):
     """The figure (or, for a qualitative objective, the status) reached in one year."""
 
     class Progress(models.TextChoices):
         NOT_STARTED = "not_started", _("Not started")
         IN_PROGRESS = "in_progress", _("In progress")
         DONE = "done", _("Done")
-
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted")
-        RETURNED = "returned", _("Returned")
-        APPROVED = "approved", _("Approved")
 
     indicator = models.ForeignKey(
         Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="actuals"
@@ -402,21 +399,6 @@ class Actual(models.Model):
     progress = models.CharField(_("progress"), max_length=20, choices=Progress.choices, blank=True)
     note = models.TextField(_("note"), blank=True)
     evidence = models.TextField(_("evidence"), blank=True, help_text=_("Text or a link."))
-    status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
-    )
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("entered by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    entered_at = models.DateTimeField(_("entered at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    # Bumped on every save so a second editor working from an old copy is detected.
-    version = models.PositiveIntegerField(_("version"), default=1)
 
     objects = YearlyFigureManager()
     history = HistoricalRecords()
@@ -446,3 +428,7 @@ class Actual(models.Model):
     def clean(self):
         if self.value is None and not self.progress:
             raise ValidationError(_("Enter a value or, for a qualitative objective, a progress."))
+
+    def shown(self) -> str:
+        """Return the figure, else the progress, as an edit conflict shows it."""
+        return figure_shown(self.value, self.get_progress_display())

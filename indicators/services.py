@@ -9,9 +9,16 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from indicators.models import Actual, Indicator
-from indicators.targets import format_figure
 from plans.models import MIN_YEAR, Plan
-from plans.workflow import Conflict, EditConflict, EntryRefused, plan_year_for_entry
+from plans.numbers import figure_shown
+from plans.workflow import (
+    Conflict,
+    EditConflict,
+    EntryRefused,
+    FigureEdit,
+    figures_save_versioned,
+    plan_year_for_entry,
+)
 
 
 @dataclass(frozen=True)
@@ -26,6 +33,10 @@ class ActualInput:
     version: int  # 0 when no figure existed
 
 
+# What the entry screen writes; status, author and version follow from the save.
+ENTERED_FIELDS = ("value", "progress", "note", "evidence")
+
+
 def _differs(current: Actual | None, row: ActualInput) -> bool:
     if current is None:
         return row.value is not None or bool(row.progress)
@@ -35,14 +46,6 @@ def _differs(current: Actual | None, row: ActualInput) -> bool:
         row.note,
         row.evidence,
     )
-
-
-def _shown(actual: Actual | None) -> str:
-    if actual is None:
-        return "—"
-    if actual.value is not None:
-        return format_figure(actual.value)
-    return actual.get_progress_display()
 
 
 @transaction.atomic
@@ -60,43 +63,23 @@ def actuals_save(*, plan: Plan, year: int, user, rows: list[ActualInput], reason
         .select_related("entered_by")
         .filter(indicator__plan=plan, year=year)
     }
-    changed, conflicts = [], []
+    edits = []
     for row in rows:
         if row.indicator.plan_id != plan.pk:
             raise ValueError("indicator of another plan")
         current = existing.get(row.indicator.pk)
         if not _differs(current, row):
             continue
-        if (current.version if current else 0) != row.version:
-            conflicts.append(
-                Conflict(
-                    key=row.indicator.pk,
-                    version=current.version if current else 0,
-                    theirs=_shown(current),
-                    yours=_shown(
-                        Actual(value=row.value, progress=row.progress)
-                        if row.value or row.progress
-                        else None
-                    ),
-                    saved_by=str(current.entered_by or "") if current else "",
-                    saved_at=current.updated_at if current else None,
-                )
-            )
-            continue
-        changed.append((current, row))
-    if conflicts:
-        raise EditConflict(conflicts)
-    for current, row in changed:
-        actual = current or Actual(indicator=row.indicator, year=year, version=0)
-        actual.value, actual.progress = row.value, row.progress
-        actual.note, actual.evidence = row.note, row.evidence
-        actual.status = Actual.Status.DRAFT
-        actual.entered_by = user
-        actual.version += 1
-        actual._change_reason = reason or None
-        actual.full_clean()
-        actual.save()
-    return len(changed)
+        wanted = Actual(
+            indicator=row.indicator,
+            year=year,
+            value=row.value,
+            progress=row.progress,
+            note=row.note,
+            evidence=row.evidence,
+        )
+        edits.append(FigureEdit(row.indicator.pk, current, wanted, row.version))
+    return figures_save_versioned(edits, fields=ENTERED_FIELDS, user=user, reason=reason)
 
 
 @dataclass(frozen=True)
@@ -120,9 +103,8 @@ def _baseline(indicator) -> tuple:
 
 def baseline_text(value: Decimal | None, year: int | None) -> str:
     """Return a baseline as people read it: "25,4 (2010)", or a dash when there is none."""
-    if value is None:
-        return "—"
-    return f"{format_figure(value)} ({year})" if year else format_figure(value)
+    shown = figure_shown(value)
+    return f"{shown} ({year})" if value is not None and year else shown
 
 
 def _baseline_refusal(plan: Plan, indicator: Indicator, row: BaselineInput) -> str | None:

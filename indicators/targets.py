@@ -1,73 +1,22 @@
-"""Reading numbers and targets as Vietnamese documents print them.
+"""Reading targets as Vietnamese documents print them ("trên 90%", "từ 1,5-2 lần").
 
-One fixed rule, whatever language the user browses in: "." groups thousands, "," marks
-decimals. "1.093.410" is 1093410, "0,85" is 0.85, "113,8" is 113.8. What cannot be read
-raises `TargetPhraseError` naming the text; nothing is ever guessed.
+Numbers inside a phrase are read by plans.numbers, in Vietnamese notation whatever the user's
+language. What cannot be read raises `TargetPhraseError` naming the text; nothing is guessed.
 """
 
 import re
 from dataclasses import dataclass, replace
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
 from indicators.models import Comparator
 from indicators.units import split_unit, target_value_in_indicator_unit
+from plans.numbers import (
+    TargetPhraseError,
+    parse_number,
+)
 from plans.text import normalise_space
-
-# A Vietnamese number: thousands grouped by dots (each group exactly three digits) or no
-# grouping at all, then an optional decimal comma.
-NUMBER = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
-_NUMBER_ONLY = re.compile(rf"^(?:{NUMBER})$")
-# "1,234" is 1.234 in Vietnamese but 1234 in English: refuse it rather than guess.
-_AMBIGUOUS = re.compile(r"^[1-9]\d{0,2},\d{3}$")
-# Dots that do not group three digits ("1.5", "12.34") are English decimals: refuse.
-_ENGLISH_DECIMAL = re.compile(r"^\d+\.\d{1,2}$|^\d+\.\d{4,}$|^\d+(?:\.\d{3})*\.\d{1,2}$")
-# A hyphen-minus, or the minus sign U+2212 that word processors and some keyboards type.
-MINUS_SIGNS = ("-", "\u2212")
-
-
-class TargetPhraseError(ValueError):
-    """A number or target phrase that cannot be read unambiguously."""
-
-    def __init__(self, text: str, reason: str):
-        self.text = text
-        self.reason = reason
-        super().__init__(_("Cannot read “%(text)s”: %(reason)s") % {"text": text, "reason": reason})
-
-
-def parse_number(text: str, *, allow_ambiguous: bool = False) -> Decimal:
-    """Return the Decimal written in Vietnamese notation; raise TargetPhraseError otherwise.
-
-    A leading minus ("-3,5", "−3") gives a negative number: callers that accept no negative
-    figure refuse it themselves.
-    """
-    cleaned = (text or "").strip().replace("\u00a0", "").replace(" ", "")
-    negative = cleaned[:1] in MINUS_SIGNS
-    if negative:
-        cleaned = cleaned[1:]
-    if not cleaned:
-        raise TargetPhraseError(text, _("no number was given"))
-    if _AMBIGUOUS.match(cleaned) and not allow_ambiguous:
-        raise TargetPhraseError(
-            text,
-            _(
-                "ambiguous: in English notation it is %(thousands)s, in Vietnamese %(decimal)s; "
-                "write thousands with dots (1.234) and decimals with a comma (1,5)"
-            )
-            % {"thousands": cleaned.replace(",", "."), "decimal": cleaned},
-        )
-    if _ENGLISH_DECIMAL.match(cleaned):
-        raise TargetPhraseError(
-            text, _("a dot only groups thousands; write decimals with a comma, e.g. 1,5")
-        )
-    if not _NUMBER_ONLY.match(cleaned):
-        raise TargetPhraseError(text, _("this is not a number in Vietnamese notation"))
-    try:
-        number = Decimal(cleaned.replace(".", "").replace(",", "."))
-    except InvalidOperation as exc:  # pragma: no cover - the regex admits only digits
-        raise TargetPhraseError(text, _("this is not a number")) from exc
-    return -number if negative and number else number  # "-0" is plain 0
 
 
 @dataclass(frozen=True)
@@ -119,7 +68,6 @@ _UNIT = re.compile(r"^[^\d]*(?:/\s*\d+\s*[^\d]*)?$")
 _MAX_UNIT_LENGTH = 40
 # A longer tail is a clause of the sentence, not a qualifier: the phrase should stop earlier.
 _MAX_QUALIFIER_LENGTH = 40
-_NUMBER_AT_START = re.compile(rf"^({NUMBER})(?![\d.,]*\d)\s*")
 _RANGE_JOINER = re.compile(r"^(?:-|đến|tới)\s*", re.IGNORECASE)
 
 
@@ -273,17 +221,3 @@ def read_target_in_unit(phrase: str, indicator_unit: str) -> TargetReading:
             reading.upper_value, reading.unit, indicator_unit
         ),
     )
-
-
-def format_figure(value: Decimal | None) -> str:
-    """Return `value` for display in the active language's notation, without trailing zeros.
-
-    Stored figures carry four decimal places; 100.0000 shows as "100", 0.8500 as "0,85".
-    """
-    if value is None:
-        return ""
-    from django.utils.formats import number_format
-
-    plain = Decimal(format(value.normalize(), "f"))
-    places = max(0, -plain.as_tuple().exponent)
-    return number_format(plain, decimal_pos=places, use_l10n=True, force_grouping=True)

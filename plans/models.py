@@ -158,6 +158,10 @@ class Sector(models.Model):
         return (self.code,)
 
 
+class YearOutsidePlan(Exception):
+    """A year before a plan's first year or after its horizon; the message is for the user."""
+
+
 class PlanQuerySet(models.QuerySet):
     def with_province(self):
         """Return plans with their province and its successor fetched in the same query."""
@@ -336,6 +340,18 @@ class Plan(models.Model):
     def covers_year(self, year: int) -> bool:
         """Return whether `year` lies in the plan period or up to its horizon."""
         return self.first_year <= year <= (self.horizon_year or self.last_year)
+
+    def check_year(self, year: int) -> None:
+        """Raise YearOutsidePlan unless `year` lies in the plan period or up to its horizon."""
+        if not self.covers_year(year):
+            raise YearOutsidePlan(
+                _("The year %(year)s is outside the plan's period (%(first)s–%(last)s).")
+                % {
+                    "year": year,
+                    "first": self.first_year,
+                    "last": self.horizon_year or self.last_year,
+                }
+            )
 
 
 class PlanChildManager(models.Manager):
@@ -552,22 +568,71 @@ class Membership(models.Model):
         return f"{self.user} — {self.province or _('all provinces')}"
 
 
+class ReviewStatus(models.TextChoices):
+    """Where a plan-year, and each figure in it, stands in the yearly review."""
+
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned")
+    APPROVED = "approved", _("Approved")
+
+
+def review_status_field():
+    """Return the status field of a plan-year or a reported figure, a draft until submitted."""
+    return models.CharField(
+        _("status"), max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT
+    )
+
+
+class ReportedFigure(models.Model):
+    """What every figure staff report carries: review status, who entered it, when, version.
+
+    Subclasses (indicators.Actual, budgets.Disbursement) add their own figure and a
+    `shown()` method, and keep their own HistoricalRecords.
+    """
+
+    Status = ReviewStatus
+
+    status = review_status_field()
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    entered_at = models.DateTimeField(_("entered at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Bumped on every save so a second editor working from an old copy is detected.
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    class Meta:
+        abstract = True
+
+    def shown(self) -> str:
+        """Return the figure as an edit conflict shows it; a dash when there is none."""
+        raise NotImplementedError
+
+
+# Django orders a model's fields by when each was created, so the copies a subclass inherits
+# would come before its own fields in the admin, its forms and exports. Before they were
+# shared they came last; the offset (far above any project's field count) keeps them there.
+for _shared in ReportedFigure._meta.local_fields:
+    _shared.creation_counter += 1_000_000
+del _shared
+
+
 class PlanYear(models.Model):
     """One plan's report for one year: the unit staff submit and leaders approve."""
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted")
-        RETURNED = "returned", _("Returned")
-        APPROVED = "approved", _("Approved")
+    Status = ReviewStatus
 
     plan = models.ForeignKey(
         Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="plan_years"
     )
     year = models.PositiveSmallIntegerField(_("year"), validators=year_validators)
-    status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
-    )
+    status = review_status_field()
     comment = models.TextField(
         _("comment"), blank=True, help_text=_("Why it was returned or reopened.")
     )

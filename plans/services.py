@@ -15,9 +15,9 @@ from simple_history.utils import bulk_update_with_history
 from budgets.models import Disbursement
 from indicators.models import Actual
 from plans import roles
-from plans.models import Membership, Plan, PlanYear, Province
+from plans.models import Membership, Plan, PlanYear, Province, ReviewStatus
 from plans.roles import roles_ensure
-from plans.workflow import EntryRefused
+from plans.workflow import EntryRefused, plan_year_locked
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 SOURCES_DIR = FIXTURES_DIR / "sources"
@@ -94,13 +94,6 @@ def demo_accounts_ensure() -> list[DemoAccount]:
     return ready
 
 
-def _plan_year_locked(plan: Plan, year: int) -> PlanYear:
-    if not plan.covers_year(year):
-        raise EntryRefused(_("The year %(year)s is outside the plan's period.") % {"year": year})
-    plan_year, _created = PlanYear.objects.select_for_update().get_or_create(plan=plan, year=year)
-    return plan_year
-
-
 def _figures_set_status(plan_year: PlanYear, status: str, *, user, reason: str) -> int:
     """Give every figure of the plan-year `status`, recording history for each one.
 
@@ -129,13 +122,13 @@ def _transition(plan_year: PlanYear, allowed_from: tuple[str, ...], message: str
 @transaction.atomic
 def plan_year_submit(*, plan: Plan, year: int, user) -> PlanYear:
     """Send the plan-year's figures to leadership; they are locked for staff until reviewed."""
-    plan_year = _plan_year_locked(plan, year)
+    plan_year = plan_year_locked(plan, year)
     _transition(
         plan_year,
         (PlanYear.Status.DRAFT, PlanYear.Status.RETURNED),
         _("The figures of %(year)s are %(status)s and cannot be submitted again."),
     )
-    if not _figures_set_status(plan_year, Actual.Status.SUBMITTED, user=user, reason="submit"):
+    if not _figures_set_status(plan_year, ReviewStatus.SUBMITTED, user=user, reason="submit"):
         raise EntryRefused(_("There are no figures for %(year)s to submit yet.") % {"year": year})
     plan_year.status = PlanYear.Status.SUBMITTED
     plan_year.submitted_by, plan_year.submitted_at = user, timezone.now()
@@ -147,7 +140,7 @@ def _review(
     *, plan, year, user, allowed_from, refused, status: str, reason: str, comment: str = ""
 ) -> PlanYear:
     """Move a plan-year and all its figures to `status` as a leader's decision."""
-    plan_year = _plan_year_locked(plan, year)
+    plan_year = plan_year_locked(plan, year)
     _transition(plan_year, allowed_from, refused)
     _figures_set_status(plan_year, status, user=user, reason=reason)
     plan_year.status = status

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Actual
 from indicators.status_look import label_of, look_of
-from indicators.targets import format_figure
+from plans.numbers import format_figure
 
 
 def status_badge(code: str):

@@ -1,11 +1,12 @@
-"""Errors and checks shared by the entry services of indicators and budgets."""
+"""Errors, checks and the versioned save shared by the entry services of indicators and budgets."""
 
 from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
 
-from plans.models import Plan, PlanYear
+from plans.models import Plan, PlanYear, ReportedFigure, ReviewStatus, YearOutsidePlan
+from plans.numbers import NO_FIGURE
 
 
 class EntryRefused(Exception):
@@ -30,14 +31,22 @@ class EditConflict(Exception):
         super().__init__(f"{len(conflicts)} figure(s) changed meanwhile")
 
 
+def plan_year_locked(plan: Plan, year: int) -> PlanYear:
+    """Return the plan-year, created if missing and locked for this transaction.
+
+    Refuse a year outside the plan's period with EntryRefused.
+    """
+    try:
+        plan.check_year(year)
+    except YearOutsidePlan as outside:
+        raise EntryRefused(str(outside)) from outside
+    plan_year, _created = PlanYear.objects.select_for_update().get_or_create(plan=plan, year=year)
+    return plan_year
+
+
 def plan_year_for_entry(plan: Plan, year: int) -> PlanYear:
     """Return the plan-year to write into, locked for this transaction; refuse a closed one."""
-    if not plan.covers_year(year):
-        raise EntryRefused(
-            _("The year %(year)s is outside the plan's period (%(first)s–%(last)s).")
-            % {"year": year, "first": plan.first_year, "last": plan.horizon_year or plan.last_year}
-        )
-    plan_year, _created = PlanYear.objects.select_for_update().get_or_create(plan=plan, year=year)
+    plan_year = plan_year_locked(plan, year)
     if not plan_year.is_editable:
         raise EntryRefused(
             _(
@@ -47,3 +56,53 @@ def plan_year_for_entry(plan: Plan, year: int) -> PlanYear:
             % {"year": year, "status": plan_year.get_status_display().lower()}
         )
     return plan_year
+
+
+@dataclass(frozen=True)
+class FigureEdit:
+    """A figure the user changed, against the one stored when their page was loaded."""
+
+    key: Any  # what the page calls the figure, handed back in a Conflict
+    stored: ReportedFigure | None  # locked for this transaction; None when nothing is stored
+    wanted: ReportedFigure  # unsaved, holding the user's values and, for a new figure, its keys
+    version: int  # the version the user's page was built on; 0 when nothing was stored
+
+
+def _conflict(edit: FigureEdit) -> Conflict:
+    stored = edit.stored
+    return Conflict(
+        key=edit.key,
+        version=stored.version if stored else 0,
+        theirs=stored.shown() if stored else NO_FIGURE,
+        yours=edit.wanted.shown(),
+        saved_by=str(stored.entered_by or "") if stored else "",
+        saved_at=stored.updated_at if stored else None,
+    )
+
+
+def figures_save_versioned(
+    edits: list[FigureEdit], *, fields: tuple[str, ...], user, reason: str = ""
+) -> int:
+    """Save every edit as a draft entered by `user`, bumping its version; return how many.
+
+    All or nothing: if any stored figure moved past the version the user started from, raise
+    EditConflict naming each one and save none. `fields` are those the user writes.
+    """
+    conflicts = [
+        _conflict(edit)
+        for edit in edits
+        if (edit.stored.version if edit.stored else 0) != edit.version
+    ]
+    if conflicts:
+        raise EditConflict(conflicts)
+    for edit in edits:
+        figure = edit.stored or edit.wanted
+        for field in fields:
+            setattr(figure, field, getattr(edit.wanted, field))
+        figure.status = ReviewStatus.DRAFT
+        figure.entered_by = user
+        figure.version = edit.version + 1
+        figure._change_reason = reason or None
+        figure.full_clean()
+        figure.save()
+    return len(edits)

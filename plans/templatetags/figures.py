@@ -1,6 +1,6 @@
 from django import template
 
-from indicators.targets import format_figure
+from plans.numbers import format_figure
 
 register = template.Library()
 

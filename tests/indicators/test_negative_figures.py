@@ -6,9 +6,8 @@ import pytest
 from django.urls import reverse
 
 from budgets.models import Disbursement
-from indicators.forms import FigureRule, figure_text, read_figure
 from indicators.models import Actual, Indicator
-from indicators.targets import TargetPhraseError, parse_number
+from plans.numbers import FigureRule, TargetPhraseError, figure_text, parse_number, read_figure
 from tests import factories as f
 from tests.plans.conftest import World
 from tests.plans.test_progress_upload import as_upload, confirm, fill, template, upload
@@ -119,7 +118,7 @@ def post_entry(client, world, values):
         data[f"i{indicator.pk}-version"] = 0
     for indicator, value in values.items():
         data[f"i{indicator.pk}-value"] = value
-    url = reverse("plans:entry-indicators", args=[world.plan_a.slug, 2013])
+    url = reverse("indicators:entry", args=[world.plan_a.slug, 2013])
     return client.post(url, data)
 
 
@@ -189,7 +188,7 @@ def test_upload_refuses_a_negative_count(staff, world, growth, value):
 @pytest.mark.parametrize("typed", ["-10", "\u221210"])
 def test_money_stays_non_negative(staff, world, typed):
     key = f"d{world.line.pk}-{world.source.pk}"
-    url = reverse("plans:entry-budget", args=[world.plan_a.slug, 2013])
+    url = reverse("budgets:entry", args=[world.plan_a.slug, 2013])
     response = staff.post(url, {f"{key}-amount": typed, f"{key}-version": 0})
     assert response.status_code == 400
     assert "không được âm" in response.content.decode()

@@ -5,7 +5,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from indicators.models import Comparator
-from indicators.targets import TargetPhraseError, parse_number, read_target
+from indicators.targets import read_target
+from plans.numbers import TargetPhraseError, parse_number
 
 D = Decimal
 

@@ -25,7 +25,7 @@ def test_entry_save_records_who_and_the_new_value(world, as_user):
 
 def test_disbursement_save_records_history(world, as_user):
     as_user(world.users["staff_a"]).post(
-        reverse("plans:entry-budget", args=[world.plan_a.slug, 2013]), budget_data(world, "300")
+        reverse("budgets:entry", args=[world.plan_a.slug, 2013]), budget_data(world, "300")
     )
     record = Disbursement.history.get()
     assert (record.amount, record.history_user.username, record.history_type) == (
@@ -38,9 +38,7 @@ def test_disbursement_save_records_history(world, as_user):
 def test_workflow_status_changes_are_recorded_with_the_reason(world, as_user):
     staff = as_user(world.users["staff_a"])
     save(staff, world, **{"VT-1": {"value": "80"}})
-    staff.post(
-        reverse("plans:entry-budget", args=[world.plan_a.slug, 2013]), budget_data(world, "300")
-    )
+    staff.post(reverse("budgets:entry", args=[world.plan_a.slug, 2013]), budget_data(world, "300"))
     workflow(staff, world, "submit")
     workflow(as_user(world.users["leader_a"]), world, "return", comment="Thiếu minh chứng")
     statuses = list(
@@ -107,7 +105,7 @@ def test_history_page_shows_old_and_new_values_and_reasons(world, as_user):
     workflow(staff, world, "submit")
     workflow(as_user(world.users["leader_a"]), world, "return", comment="Thiếu minh chứng")
     page = as_user(world.users["leader_a"]).get(
-        reverse("plans:indicator-history", args=[world.percent.pk])
+        reverse("indicators:history", args=[world.percent.pk])
     )
     content = page.content.decode()
     assert "80 → <strong>85,5</strong>" in content
@@ -121,7 +119,7 @@ def test_history_page_query_count_does_not_grow(world, as_user, django_assert_ma
         save(staff, world, **{"VT-1": {"value": value}, "VT-2": {"value": value}})
     # session, user, membership, indicator, permissions (user + group), two history tables.
     with django_assert_max_num_queries(9):
-        response = staff.get(reverse("plans:indicator-history", args=[world.percent.pk]))
+        response = staff.get(reverse("indicators:history", args=[world.percent.pk]))
     assert response.status_code == 200
 
 

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def url(world):
-    return reverse("plans:plan-baselines", args=[world.plan_a.slug])
+    return reverse("indicators:baselines", args=[world.plan_a.slug])
 
 
 def version(indicator) -> int:

@@ -86,7 +86,7 @@ def test_figure_without_left_out_series_has_no_note(speeds):
 
 def test_compare_page_renders_the_converted_figure(client, speeds):
     client.force_login(f.user(f.NATIONAL, None))
-    response = client.get(reverse("plans:concept-compare", args=[speeds.code]))
+    response = client.get(reverse("indicators:concept-compare", args=[speeds.code]))
     assert response.status_code == 200
     names = [trace["name"] for trace in response.context["figure"]["data"]]
     assert names and not [name for name in names if "Sóc Trăng" in name]
@@ -96,7 +96,7 @@ def test_compare_table_shows_figures_in_the_concepts_unit_and_names_what_it_leav
     client, speeds
 ):
     client.force_login(f.user(f.NATIONAL, None))
-    response = client.get(reverse("plans:concept-compare", args=[speeds.code]))
+    response = client.get(reverse("indicators:concept-compare", args=[speeds.code]))
     rows = {
         row.split("</th>")[0].rsplit(">", 1)[-1]: row
         for row in response.content.decode().split('<tr><th scope="row"')[1:]

@@ -189,7 +189,7 @@ def test_compare_puts_provinces_side_by_side(client, known_plan):
     twin = f.indicator(other, code="X", concept=concept)
     f.target(twin, year=2020, phrase="100%", comparator=Comparator.EQ, value="100")
     client.force_login(f.user(f.NATIONAL, None))
-    response = client.get(reverse("plans:concept-compare", args=[concept.code]))
+    response = client.get(reverse("indicators:concept-compare", args=[concept.code]))
     assert [s.plan.province.name for s in response.context["series"]] == ["Bình Thuận", "Hậu Giang"]
     assert len(response.context["figure"]["data"]) == 3  # two target lines, one actual line
 

@@ -14,11 +14,11 @@ pytestmark = pytest.mark.django_db
 
 
 def entry_url(world, year=2013):
-    return reverse("plans:entry-indicators", args=[world.plan_a.slug, year])
+    return reverse("indicators:entry", args=[world.plan_a.slug, year])
 
 
 def budget_url(world, year=2013):
-    return reverse("plans:entry-budget", args=[world.plan_a.slug, year])
+    return reverse("budgets:entry", args=[world.plan_a.slug, year])
 
 
 def form_data(world, **values):

@@ -14,8 +14,8 @@ from openpyxl import Workbook, load_workbook
 
 from budgets.models import Disbursement
 from indicators.models import Actual, Indicator, Target
-from plans.imports import is_percent_format
 from plans.models import Plan
+from plans.spreadsheets.xlsx import is_percent_format
 from tests import factories as f
 from tests.plans.test_plan_workbook import exported, rich_plan
 from tests.plans.test_plan_workbook import upload as upload_plan

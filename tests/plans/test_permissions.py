@@ -34,14 +34,14 @@ MATRIX = {
         lambda w: reverse("plans:plan-source", args=[w.plan_a.slug]),
         expect(anonymous=302, staff_a=200, staff_b=404, leader_a=200, national=200, admin=200),
     ),
-    "plans:plan-baselines": (
+    "indicators:baselines": (
         "get",
-        lambda w: reverse("plans:plan-baselines", args=[w.plan_a.slug]),
+        lambda w: reverse("indicators:baselines", args=[w.plan_a.slug]),
         expect(anonymous=302, staff_a=200, staff_b=404, leader_a=200, national=200, admin=200),
     ),
-    "plans:plan-baselines:post": (
+    "indicators:baselines:post": (
         "post",
-        lambda w: reverse("plans:plan-baselines", args=[w.plan_a.slug]),
+        lambda w: reverse("indicators:baselines", args=[w.plan_a.slug]),
         expect(anonymous=302, staff_a=302, staff_b=404, leader_a=403, national=403, admin=302),
     ),
     "plans:new-plan": (
@@ -89,14 +89,14 @@ MATRIX = {
         lambda w: reverse("plans:year-view", args=[w.province_a.slug, 2013]),
         expect(anonymous=302, staff_a=200, staff_b=404, leader_a=200, national=200, admin=200),
     ),
-    "plans:concept-list": (
+    "indicators:concept-list": (
         "get",
-        lambda w: reverse("plans:concept-list"),
+        lambda w: reverse("indicators:concept-list"),
         expect(anonymous=302, staff_a=200, staff_b=200, leader_a=200, national=200, admin=200),
     ),
-    "plans:concept-compare": (
+    "indicators:concept-compare": (
         "get",
-        lambda w: reverse("plans:concept-compare", args=[w.concept.code]),
+        lambda w: reverse("indicators:concept-compare", args=[w.concept.code]),
         expect(anonymous=302, staff_a=200, staff_b=200, leader_a=200, national=200, admin=200),
     ),
     "plans:agency-list": (
@@ -109,24 +109,24 @@ MATRIX = {
         lambda w: reverse("plans:agency-detail", args=[w.agency.code]),
         expect(anonymous=302, staff_a=200, staff_b=404, leader_a=200, national=200, admin=200),
     ),
-    "plans:entry-indicators": (
+    "indicators:entry": (
         "get",
-        lambda w: reverse("plans:entry-indicators", args=[w.plan_a.slug, 2013]),
+        lambda w: reverse("indicators:entry", args=[w.plan_a.slug, 2013]),
         expect(anonymous=302, staff_a=200, staff_b=404, leader_a=200, national=200, admin=200),
     ),
-    "plans:entry-indicators:post": (
+    "indicators:entry:post": (
         "post",
-        lambda w: reverse("plans:entry-indicators", args=[w.plan_a.slug, 2013]),
+        lambda w: reverse("indicators:entry", args=[w.plan_a.slug, 2013]),
         expect(anonymous=302, staff_a=302, staff_b=404, leader_a=403, national=403, admin=302),
     ),
-    "plans:entry-budget": (
+    "budgets:entry": (
         "get",
-        lambda w: reverse("plans:entry-budget", args=[w.plan_a.slug, 2013]),
+        lambda w: reverse("budgets:entry", args=[w.plan_a.slug, 2013]),
         expect(anonymous=302, staff_a=200, staff_b=404, leader_a=200, national=200, admin=200),
     ),
-    "plans:entry-budget:post": (
+    "budgets:entry:post": (
         "post",
-        lambda w: reverse("plans:entry-budget", args=[w.plan_a.slug, 2013]),
+        lambda w: reverse("budgets:entry", args=[w.plan_a.slug, 2013]),
         expect(anonymous=302, staff_a=302, staff_b=404, leader_a=403, national=403, admin=302),
     ),
     "plans:submit": (
@@ -149,14 +149,14 @@ MATRIX = {
         lambda w: reverse("plans:reopen", args=[w.plan_a.slug, 2013]),
         expect(anonymous=302, staff_a=403, staff_b=404, leader_a=302, national=403, admin=302),
     ),
-    "plans:indicator-history": (
+    "indicators:history": (
         "get",
-        lambda w: reverse("plans:indicator-history", args=[w.percent.pk]),
+        lambda w: reverse("indicators:history", args=[w.percent.pk]),
         expect(anonymous=302, staff_a=200, staff_b=404, leader_a=200, national=200, admin=200),
     ),
-    "plans:budget-line-history": (
+    "budgets:line-history": (
         "get",
-        lambda w: reverse("plans:budget-line-history", args=[w.line.pk]),
+        lambda w: reverse("budgets:line-history", args=[w.line.pk]),
         expect(anonymous=302, staff_a=200, staff_b=404, leader_a=200, national=200, admin=200),
     ),
     "plans:api-plan-list": (
@@ -240,7 +240,7 @@ def test_status_by_role(world, as_user, name, role):
 
 
 def test_anonymous_pages_redirect_to_the_login_page(world, client):
-    response = client.get(reverse("plans:entry-indicators", args=[world.plan_a.slug, 2013]))
+    response = client.get(reverse("indicators:entry", args=[world.plan_a.slug, 2013]))
     assert response.url.startswith(reverse("login"))
 
 
@@ -249,14 +249,14 @@ def test_post_without_csrf_token_is_refused(world):
 
     client = Client(enforce_csrf_checks=True)
     client.force_login(world.users["staff_a"])
-    url = reverse("plans:entry-indicators", args=[world.plan_a.slug, 2013])
+    url = reverse("indicators:entry", args=[world.plan_a.slug, 2013])
     assert client.post(url, {}).status_code == 403
 
 
 def test_staff_cannot_write_another_province_through_a_crafted_form(world, as_user):
     # Field names of plan B's indicator sent to plan A's URL are ignored: only A's rows exist.
     client = as_user(world.users["staff_a"])
-    url = reverse("plans:entry-indicators", args=[world.plan_a.slug, 2013])
+    url = reverse("indicators:entry", args=[world.plan_a.slug, 2013])
     client.post(
         url, {f"i{world.b_indicator.pk}-value": "50", f"i{world.b_indicator.pk}-version": 0}
     )
@@ -284,6 +284,6 @@ def test_home_shows_only_the_users_province(world, as_user):
 
 
 def test_compare_shows_other_provinces_only_to_those_who_reach_them(world, as_user):
-    url = reverse("plans:concept-compare", args=[world.concept.code])
+    url = reverse("indicators:concept-compare", args=[world.concept.code])
     assert as_user(world.users["staff_b"]).get(url).context["series"] == []
     assert len(as_user(world.users["national"]).get(url).context["series"]) == 1

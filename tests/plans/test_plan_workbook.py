@@ -275,13 +275,7 @@ def test_an_older_workbook_without_the_new_columns_still_imports(admin_client):
 
 def upload_with(client, plan, slug, sheet_name, header, value, row=2):
     """Upload the plan's workbook as `slug`, with one cell of column `header` changed."""
-    book = load_workbook(io.BytesIO(exported(client, plan.slug)))
-    book["Văn bản"]["B2"] = slug
-    sheet = book[sheet_name]
-    sheet.cell(row=row, column=[c.value for c in sheet[1]].index(header) + 1, value=value)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return upload(client, buffer.getvalue())
+    return upload_with_cells(client, plan, slug, {(sheet_name, header, row): value})
 
 
 @pytest.mark.parametrize(
@@ -324,7 +318,8 @@ def upload_with_cells(client, plan, slug, changes):
     book["Văn bản"]["B2"] = slug
     for (sheet_name, header, row), value in changes.items():
         sheet = book[sheet_name]
-        sheet.cell(row=row, column=[c.value for c in sheet[1]].index(header) + 1, value=value)
+        # Through .value: cell(value=None) would leave the cell as it was.
+        sheet.cell(row=row, column=[c.value for c in sheet[1]].index(header) + 1).value = value
     buffer = io.BytesIO()
     book.save(buffer)
     return upload(client, buffer.getvalue())
@@ -382,3 +377,22 @@ def test_the_words_after_a_targets_unit_are_kept_in_its_note(admin_client):
     )
     assert (target.comparator, target.value, target.unit) == ("gt", Decimal(80), "%")
     assert target.note == "hộ gia đình có nhu cầu"
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        ("IT-9", "Trang “Mục tiêu”, dòng 2, cột “Mã chỉ tiêu”: không có chỉ tiêu “IT-9”"),
+        (None, "Trang “Mục tiêu”, dòng 2, cột “Mã chỉ tiêu”"),
+    ],
+)
+def test_a_target_of_an_unknown_or_missing_indicator_is_refused_not_a_crash(
+    admin_client, code, message
+):
+    response = upload_with_cells(
+        admin_client, rich_plan(), "hg-qh-orphan", {("Mục tiêu", "Mã chỉ tiêu", 2): code}
+    )
+    assert response.status_code == 400
+    errors = response.context["preview"].errors
+    assert any(message in e for e in errors), errors
+    assert not Plan.objects.filter(slug="hg-qh-orphan").exists()

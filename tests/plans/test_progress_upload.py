@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from budgets.models import Disbursement
 from indicators.models import Actual
-from plans.imports import MAX_ROWS
+from plans.spreadsheets.xlsx import MAX_ROWS
 
 pytestmark = pytest.mark.django_db
 
@@ -127,6 +127,24 @@ def test_a_changed_figure_since_the_preview_is_caught(as_user, world):
     f.actual(world.percent, year=2013, value="60")  # someone saves meanwhile
     confirm(client, world, preview)
     assert Actual.objects.get(indicator=world.percent).value == Decimal("60")
+
+
+def test_a_template_without_an_optional_column_uploads_and_keeps_that_column(as_user, world):
+    """A template downloaded before an optional column existed reads that column as blank."""
+    client = as_user(world.users["staff_a"])
+    book = template(client, world)
+    fill(book, "VT-1", "Thực hiện", 70)
+    fill(book, "VT-1", "Minh chứng", "Báo cáo số 12/BC-STTTT")
+    confirm(client, world, upload(client, world, as_upload(book)))
+    book = template(client, world)
+    header = [c.value for c in book["Chỉ tiêu"][1]]
+    book["Chỉ tiêu"].delete_cols(header.index("Minh chứng") + 1)
+    fill(book, "VT-1", "Thực hiện", 75)
+    preview = upload(client, world, as_upload(book))
+    assert preview.context["preview"].errors == []
+    confirm(client, world, preview)
+    actual = Actual.objects.get(indicator=world.percent)
+    assert (actual.value, actual.evidence) == (Decimal("75"), "Báo cáo số 12/BC-STTTT")
 
 
 def test_a_tampered_payload_is_refused(as_user, world):

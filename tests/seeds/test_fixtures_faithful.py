@@ -4,8 +4,9 @@ import pytest
 
 from budgets.models import UNIT_FACTORS, Allocation, BudgetLine, StatedTotal
 from indicators.models import Target
-from indicators.targets import parse_number, read_target_in_unit
+from indicators.targets import read_target_in_unit
 from plans.models import Plan, Project, Responsibility
+from plans.numbers import parse_number
 from plans.services import SOURCES_DIR, seed_fixture_paths, seed_plans_load
 from plans.text import normalise_space
 

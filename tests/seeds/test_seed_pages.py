@@ -65,7 +65,8 @@ def test_leaders_pages_render_with_every_seed_plan(client, admin):
         assert response.status_code == 200
         assert response.context["rows"], province.name
     for concept in IndicatorConcept.objects.filter(indicators__isnull=False).distinct():
-        assert client.get(reverse("plans:concept-compare", args=[concept.code])).status_code == 200
+        url = reverse("indicators:concept-compare", args=[concept.code])
+        assert client.get(url).status_code == 200
     for agency in Agency.objects.filter(responsibilities__isnull=False).distinct()[:10]:
         assert client.get(reverse("plans:agency-detail", args=[agency.code])).status_code == 200
     for plan in Plan.objects.all():
@@ -84,8 +85,8 @@ def test_leaders_pages_render_with_every_seed_plan(client, admin):
     ],
 )
 def test_each_seed_plan_survives_the_new_plan_workbook_round_trip(client, admin, slug):
-    from plans.plan_workbook import new_plan_create, new_plan_preview, plan_workbook
     from plans.selectors import plan_document, plan_with_everything
+    from plans.spreadsheets.plan_workbook import new_plan_create, new_plan_preview, plan_workbook
 
     def document(code):
         return plan_document(plan_with_everything().get(slug=code), include_unapproved=True)
@@ -106,8 +107,8 @@ def test_each_seed_plan_survives_the_new_plan_workbook_round_trip(client, admin,
 def test_a_seed_plan_imports_as_a_new_plan_equal_apart_from_its_code(client, admin):
     from openpyxl import load_workbook
 
-    from plans.plan_workbook import new_plan_create, new_plan_preview, plan_workbook
     from plans.selectors import plan_document, plan_with_everything
+    from plans.spreadsheets.plan_workbook import new_plan_create, new_plan_preview, plan_workbook
 
     slug = "hau-giang-qh-bcvt-cntt-2020"
     book = load_workbook(io.BytesIO(plan_workbook(Plan.objects.get(slug=slug)).content))

@@ -48,7 +48,7 @@ def test_compare_page_of_every_seed_concept_has_one_y_axis_unit(seeded, client, 
     concepts = IndicatorConcept.objects.filter(indicators__isnull=False).distinct()
     assert concepts.count() > 10
     for concept in concepts:
-        response = client.get(reverse("plans:concept-compare", args=[concept.code]))
+        response = client.get(reverse("indicators:concept-compare", args=[concept.code]))
         figure = response.context["figure"]
         axes = [key for key in figure["layout"] if key.startswith("yaxis")]
         assert axes == ["yaxis"], concept.code

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from indicators import views
+
+app_name = "indicators"
+
+urlpatterns = [
+    path("plans/<slug:slug>/<int:year>/", views.entry, name="entry"),
+    path("plans/<slug:slug>/baselines/", views.baselines, name="baselines"),
+    path("indicators/<int:pk>/history/", views.history, name="history"),
+    path("compare/", views.concept_list, name="concept-list"),
+    path("compare/<slug:code>/", views.concept_compare, name="concept-compare"),
+]

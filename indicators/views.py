@@ -1,0 +1,110 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from indicators import charts
+from indicators.forms import ActualEntryForm, BaselineForm
+from indicators.models import IndicatorConcept
+from indicators.selectors import baseline_rows, entry_rows
+from indicators.services import actuals_save, baselines_save
+from plans import access, dashboards, pages, selectors
+from plans.models import Plan
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def entry(request, slug, year):
+    plan = access.get_plan_for_user(request.user, slug, action=pages.action_of(request))
+    plan_year = pages.plan_year(plan, year)
+    groups = entry_rows(plan, year)
+    data = request.POST if request.method == "POST" else None
+    forms_by_key = {}
+    for group in groups:
+        for row in group.rows:
+            row.form = ActualEntryForm(data, indicator=row.indicator, current=row.current)
+            forms_by_key[row.indicator.pk] = row.form
+    if request.method == "POST" and pages.save_entry_forms(
+        request,
+        forms_by_key,
+        lambda rows: actuals_save(plan=plan, year=year, user=request.user, rows=rows),
+        _("Saved %(count)s figure(s) as draft."),
+    ):
+        return redirect("indicators:entry", slug=plan.slug, year=year)
+    context = pages.entry_context(request, plan, year, plan_year) | {"groups": groups}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "indicators/entry.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def baselines(request, slug):
+    plan = access.get_plan_for_user(
+        request.user, slug, action=pages.action_of(request), queryset=Plan.objects.with_province()
+    )
+    rows = baseline_rows(plan)
+    data = request.POST if request.method == "POST" else None
+    forms_by_key = {}
+    for row in rows:
+        row.form = BaselineForm(data, indicator=row.indicator, plan=plan, version=row.version)
+        forms_by_key[row.indicator.pk] = row.form
+    if request.method == "POST" and pages.save_entry_forms(
+        request,
+        forms_by_key,
+        lambda inputs: baselines_save(plan=plan, user=request.user, rows=inputs),
+        _("Saved %(count)s baseline(s)."),
+    ):
+        return redirect("indicators:baselines", slug=plan.slug)
+    context = {"plan": plan, "rows": rows, "can_enter": access.can_enter(request.user, plan)}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "indicators/baselines.html", context, status=status)
+
+
+@login_required
+@require_GET
+def history(request, pk):
+    indicator = access.get_indicator_for_user(request.user, pk)
+    entries = selectors.indicator_history(
+        indicator, include_unapproved=access.sees_unapproved(request.user, indicator.plan)
+    )
+    return render(
+        request,
+        "plans/history.html",
+        {"plan": indicator.plan, "subject": indicator, "entries": entries},
+    )
+
+
+@login_required
+@require_GET
+def concept_list(request):
+    concepts = (
+        IndicatorConcept.objects.filter(indicators__plan__in=access.plans_for_user(request.user))
+        .distinct()
+        .order_by("name_folded")
+    )
+    return render(request, "indicators/concept_list.html", {"concepts": concepts})
+
+
+@login_required
+@require_GET
+def concept_compare(request, code):
+    concept = get_object_or_404(IndicatorConcept, code=code)
+    show = pages.show_unapproved(request)
+    series = dashboards.concept_comparison(request.user, concept, show_unapproved=show)
+    return render(
+        request,
+        "indicators/concept_compare.html",
+        {
+            "concept": concept,
+            "series": series,
+            "figure": charts.comparison_figure(concept, series),
+            "years": sorted(
+                {
+                    y
+                    for s in series
+                    for y in [*s.progress.actuals, *(t.year for t in s.progress.targets)]
+                }
+            ),
+            "show_unapproved": show,
+        },
+    )

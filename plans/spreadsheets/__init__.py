@@ -1,0 +1,1 @@
+"""Excel workbooks: the xlsx toolkit, and one module per workbook the portal writes or reads."""

@@ -1,0 +1,437 @@
+"""The xlsx toolkit every workbook module uses: write sheets, open uploads, read tables.
+
+Written with openpyxl's write-only mode: rows stream out as they are produced instead of
+building every cell object first. Numbers are real numbers with number formats, never text,
+so a Vietnamese-locale Excel shows 1.093.410 and 0,85.
+
+Uploads are read by one fixed Vietnamese rule whatever language the user browses in: native
+numeric cells as they are, text cells by the figure reader ("1.234,5"), and an ambiguous
+"1,234" is refused. A cell typed "95%" holds 0.95 with a percent number format: it is read as
+95 where the unit is %, and refused elsewhere. Every problem is reported in Vietnamese with
+sheet, row and column; a file with any problem writes nothing.
+
+A sheet of records is declared once as a `Table` of `Column`s: the same declaration writes the
+template and reads it back, so a column cannot be renamed on one side only. A column added
+after templates were handed out is declared optional: files without it read it as blank.
+"""
+
+import io
+import re
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from plans.numbers import FigureRule, check_figure, read_figure
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+INTEGER_FORMAT = "#,##0"
+DECIMAL_FORMAT = "#,##0.0##"
+PERCENT_FORMAT = "0.0%"
+PLAIN_FORMAT = "0"  # a year stays 2013, not 2.013
+TEXT_FORMAT = "@"  # kept as typed: "1.500" stays text, not the number 1500
+HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+SUBTOTAL_FONT = Font(bold=True)
+THIN = Side(style="thin", color="B7B7B7")
+HEADER_BORDER = Border(bottom=THIN)
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+MAX_ROWS = 5000
+FORMULA_HAS_NO_VALUE = gettext_lazy(
+    "the formula has no computed value; open the file in Excel, save it, "
+    "and upload again, or type the value."
+)
+
+
+# Writing
+
+
+def number_format(value) -> str:
+    """Return the format a number is shown with: whole numbers without places."""
+    if isinstance(value, Decimal | float) and value != int(value):
+        return DECIMAL_FORMAT
+    return INTEGER_FORMAT
+
+
+class Sheet:
+    """A write-only sheet that keeps count of its rows and styles cells as they are written."""
+
+    def __init__(self, workbook: Workbook, title: str, widths: list[int], freeze: str = "A2"):
+        self.ws = workbook.create_sheet(title)
+        # A write-only sheet writes its view before the first row: freeze panes now.
+        self.ws.freeze_panes = freeze
+        self.rows = 0
+        for index, width in enumerate(widths, start=1):
+            self.ws.column_dimensions[get_column_letter(index)].width = width
+
+    def cell(self, value, *, bold=False, fill=None, fmt=None, wrap=False):
+        if isinstance(value, Decimal):
+            value = float(value) if value != int(value) else int(value)
+        cell = WriteOnlyCell(self.ws, value=value)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            cell.number_format = fmt or number_format(value)
+        elif fmt:
+            cell.number_format = fmt
+        if bold:
+            cell.font = SUBTOTAL_FONT
+        if fill:
+            cell.fill = PatternFill("solid", fgColor=fill)
+        if wrap:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        return cell
+
+    def header(self, titles: list[str]) -> None:
+        cells = []
+        for title in titles:
+            cell = WriteOnlyCell(self.ws, value=title)
+            cell.fill, cell.font, cell.border = HEADER_FILL, HEADER_FONT, HEADER_BORDER
+            cell.alignment = Alignment(wrap_text=True, vertical="center")
+            cells.append(cell)
+        self.append(cells)
+
+    def append(self, values) -> int:
+        self.ws.append([v if isinstance(v, Cell) else self.cell(v) for v in values])
+        self.rows += 1
+        return self.rows
+
+
+def new_workbook() -> Workbook:
+    """Return an empty write-only workbook signed by the portal."""
+    workbook = Workbook(write_only=True)
+    workbook.properties.creator = "ictplan"
+    return workbook
+
+
+def save(workbook: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+@dataclass
+class ReportFile:
+    content: bytes
+    filename: str
+
+
+def safe_filename(name: str) -> str:
+    """Return `name` usable as a file name: Vietnamese letters kept, separators replaced."""
+    return "".join("-" if ch in '\\/:*?"<>|' else ch for ch in name).strip()
+
+
+def write_pairs(workbook, title, header, widths, pairs, *, fmt=None) -> Sheet:
+    """Add a two-column sheet of bold labels and wrapped values; return it to add more."""
+    sheet = Sheet(workbook, title, widths)
+    sheet.header(header)
+    for label, value in pairs:
+        sheet.append([sheet.cell(label, bold=True), sheet.cell(value, wrap=True, fmt=fmt)])
+    return sheet
+
+
+# Declarations
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table: its header, the field it holds, and how its cells are written."""
+
+    header: str
+    field: str
+    required: bool = True  # False for a column added later: older files read it as blank
+    width: int = 22
+    fmt: str | None = None
+    wrap: bool = False
+
+
+def _header_of(columns: Iterable[Column], field: str) -> str:
+    return next(column.header for column in columns if column.field == field)
+
+
+@dataclass(frozen=True)
+class Table:
+    """A sheet of one header row and a row per record, declared once for writer and reader."""
+
+    title: str
+    columns: tuple[Column, ...]
+    freeze: str = "A2"
+
+    def header_of(self, field: str) -> str:
+        return _header_of(self.columns, field)
+
+    def write(self, workbook, records: Iterable[dict]) -> Sheet:
+        """Add this table as a sheet, one row per record (a dict by field)."""
+        sheet = Sheet(workbook, self.title, [c.width for c in self.columns], freeze=self.freeze)
+        sheet.header([column.header for column in self.columns])
+        for record in records:
+            sheet.append(
+                [
+                    sheet.cell(record.get(column.field), fmt=column.fmt, wrap=column.wrap)
+                    for column in self.columns
+                ]
+            )
+        return sheet
+
+    def read(self, books: "Workbooks", errors: list[str]) -> "list[Row] | None":
+        """Return the rows of this table in an upload, None if its sheet cannot be read."""
+        required = [column.header for column in self.columns if column.required]
+        header = _checked_header(books, self.title, required, errors)
+        if header is None:
+            return None
+        found = {column.field: header.get(column.header) for column in self.columns}
+        return [
+            Row(self, number, {field: _at(cells, index) for field, index in found.items()})
+            for number, cells in _cell_rows(books, self.title)
+        ]
+
+
+@dataclass(frozen=True)
+class FieldSheet:
+    """A sheet of label and value pairs, one per field, declared once for writer and reader."""
+
+    title: str
+    header: tuple[str, str]
+    widths: tuple[int, int]
+    fields: tuple[Column, ...]
+    fmt: str | None = None
+
+    def header_of(self, field: str) -> str:
+        return _header_of(self.fields, field)
+
+    def write(self, workbook, values: dict) -> Sheet:
+        pairs = [(column.header, values.get(column.field)) for column in self.fields]
+        return write_pairs(
+            workbook, self.title, list(self.header), list(self.widths), pairs, fmt=self.fmt
+        )
+
+    def read(self, books: "Workbooks", errors: list[str]) -> dict[str, object] | None:
+        """Return the raw values by field; None if the sheet is missing or has no labels."""
+        if not has_sheet(books, self.title, errors):
+            return None
+        labelled = {
+            text(row[0].value): row[1].value
+            for row in books.values[self.title].iter_rows(min_row=2, max_col=2)
+            if row[0].value is not None
+        }
+        fields = {column.header: column.field for column in self.fields}
+        values = {fields[label]: value for label, value in labelled.items() if label in fields}
+        return values if labelled else None
+
+
+# Reading
+
+
+class UploadRefused(Exception):
+    """The file as a whole cannot be read; the messages say why, in Vietnamese."""
+
+    def __init__(self, messages: list[str]):
+        self.messages = messages
+        super().__init__("; ".join(messages))
+
+
+def where(sheet: str, row: int, column: str) -> str:
+    """Return the place of a cell in words, to start a message about it."""
+    return _("Sheet “%(sheet)s”, row %(row)s, column “%(column)s”") % {
+        "sheet": sheet,
+        "row": row,
+        "column": column,
+    }
+
+
+@dataclass
+class Workbooks:
+    values: object  # cached values of formulas
+    formulas: object  # the formulas themselves, to tell which cells hold one
+
+
+def _too_large() -> UploadRefused:
+    return UploadRefused(
+        [_("The file is larger than %(limit)s MB.") % {"limit": MAX_UPLOAD_BYTES // 2**20}]
+    )
+
+
+def open_workbook(upload) -> Workbooks:
+    """Return the uploaded xlsx opened twice (values and formulas); refuse what is not one."""
+    size = getattr(upload, "size", None)
+    if size is not None and size > MAX_UPLOAD_BYTES:
+        raise _too_large()
+    content = upload.read(MAX_UPLOAD_BYTES + 1)
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise _too_large()
+    if not zipfile.is_zipfile(io.BytesIO(content)):
+        raise UploadRefused(
+            [_("This is not an Excel workbook (.xlsx). Save the file as .xlsx and upload again.")]
+        )
+    try:
+        values = load_workbook(io.BytesIO(content), data_only=True)
+        formulas = load_workbook(io.BytesIO(content), data_only=False)
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for broken files
+        raise UploadRefused(
+            [
+                _("The workbook is damaged and cannot be read (%(error)s).")
+                % {"error": type(exc).__name__}
+            ]
+        ) from exc
+    hidden = [ws.title for ws in values.worksheets if ws.sheet_state != "visible"]
+    if hidden:
+        raise UploadRefused(
+            [
+                _(
+                    "The workbook has hidden sheets (%(sheets)s); "
+                    "unhide or delete them and upload again."
+                )
+                % {"sheets": ", ".join(hidden)}
+            ]
+        )
+    return Workbooks(values, formulas)
+
+
+# Quoted text and backslash-escaped characters in a number format are shown as they are.
+_FORMAT_LITERALS = re.compile(r'"[^"]*"|\\.')
+
+
+def is_percent_format(number_format: str | None) -> bool:
+    """Return whether a number format shows the value times 100 with "%" ("0%", "0.00%")."""
+    return "%" in _FORMAT_LITERALS.sub("", number_format or "")
+
+
+@dataclass(frozen=True)
+class CellValue:
+    value: object
+    unset_formula: bool = False  # a formula saved without its computed value
+    percent: bool = False  # a number shown as a percentage: 0.95 is what "95%" holds
+
+
+@dataclass
+class Row:
+    """One row read from an upload: its number and its cells by field, blank where absent."""
+
+    table: Table
+    number: int
+    cells: dict[str, CellValue]
+
+    def __getitem__(self, field: str) -> CellValue:
+        return self.cells[field]
+
+    def text(self, field: str) -> str:
+        return text(self.cells[field].value)
+
+    def where(self, field: str) -> str:
+        return where(self.table.title, self.number, self.table.header_of(field))
+
+    def refuse_unset_formulas(self, fields: Iterable[str], errors: list[str]) -> bool:
+        """Record an error for each of `fields` holding a formula without its value."""
+        unset = [field for field in fields if self.cells[field].unset_formula]
+        errors.extend(f"{self.where(field)}: {FORMULA_HAS_NO_VALUE}" for field in unset)
+        return bool(unset)
+
+
+def has_sheet(books: Workbooks, name: str, errors: list[str]) -> bool:
+    """Return whether the upload has sheet `name`; record an error if not."""
+    if name in books.values.sheetnames:
+        return True
+    errors.append(_("The sheet “%(sheet)s” is missing.") % {"sheet": name})
+    return False
+
+
+def _checked_header(books, name, required, errors) -> dict[str, int] | None:
+    """Return the header of sheet `name` as {title: index}; record why it is unreadable."""
+    if not has_sheet(books, name, errors):
+        return None
+    values = books.values[name]
+    if values.max_row > MAX_ROWS + 1:
+        errors.append(
+            _("The sheet “%(sheet)s” has more than %(limit)s rows.")
+            % {"sheet": name, "limit": MAX_ROWS}
+        )
+        return None
+    for merged in values.merged_cells.ranges:
+        if merged.min_row == 1:
+            errors.append(
+                _("Sheet “%(sheet)s”: the header has merged cells (%(range)s); unmerge them.")
+                % {"sheet": name, "range": merged.coord}
+            )
+            return None
+    header = [str(c.value).strip() if c.value is not None else "" for c in values[1]]
+    columns = {title: index for index, title in enumerate(header) if title}
+    missing = [title for title in required if title not in columns]
+    if missing:
+        errors.append(
+            _("Sheet “%(sheet)s”: columns missing or renamed: %(columns)s.")
+            % {"sheet": name, "columns": ", ".join(f"«{m}»" for m in missing)}
+        )
+        return None
+    return columns
+
+
+def _cell_rows(books, name):
+    """Yield (row number, cells) below the header of sheet `name`, blank rows skipped."""
+    values, formulas = books.values[name], books.formulas[name]
+    for row_values, row_formulas in zip(
+        values.iter_rows(min_row=2), formulas.iter_rows(min_row=2), strict=False
+    ):
+        cells = [
+            CellValue(
+                value_cell.value,
+                unset_formula=formula_cell.data_type == "f" and value_cell.value is None,
+                percent=is_number(value_cell.value) and is_percent_format(value_cell.number_format),
+            )
+            for value_cell, formula_cell in zip(row_values, row_formulas, strict=False)
+        ]
+        if not all(cell.value in (None, "") for cell in cells):
+            yield row_values[0].row, cells
+
+
+def _at(cells: list[CellValue], index: int | None) -> CellValue:
+    return cells[index] if index is not None and index < len(cells) else CellValue(None)
+
+
+def text(value) -> str:
+    """Return a cell's value as stripped text, "" when blank."""
+    return "" if value is None else str(value).strip()
+
+
+def is_number(value) -> bool:
+    return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+
+
+def cell_number(cell: CellValue, rule: FigureRule) -> Decimal | None:
+    """Return the number a cell shows, None when blank: a percent cell 0.95 in % is 95.
+
+    Raise forms.ValidationError with a Vietnamese message for what `rule` does not allow.
+    """
+    value = cell.value
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise forms.ValidationError(_("a number is expected, not TRUE/FALSE."))
+    if not is_number(value):
+        return read_figure(str(value), rule)
+    # str() of a float is its shortest exact form: 0.4896, never 0.48959999999999998.
+    number = Decimal(str(value))
+    if cell.percent:
+        if not rule.percent:
+            raise forms.ValidationError(rule.percent_format_refused())
+        number *= 100
+    return check_figure(number, rule)
+
+
+def cell_figure(cell: CellValue, *, rule: FigureRule, where: str, errors: list[str]):
+    """Return the number in a cell, None when blank; record an error naming the cell."""
+    try:
+        return cell_number(cell, rule)
+    except forms.ValidationError as exc:
+        message = " ".join(exc.messages)
+        if isinstance(cell.value, str):
+            message = f"«{cell.value}» — {message}"
+        errors.append(f"{where}: {message}")
+        return None
