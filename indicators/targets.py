@@ -112,15 +112,8 @@ def _split_closing_bound(text: str) -> tuple[str, str | None]:
     return text, None
 
 
-def read_target(phrase: str) -> TargetReading:
-    """Return the comparator, value, upper value and unit of a target printed as `phrase`."""
-    # Composed accents, so a unit read from a decomposed source still equals the typed one.
-    text = normalise_space((phrase or "").replace("\u00a0", " "))
-    # Documents use en and em dashes for ranges; read them as hyphens.
-    text = text.replace("–", "-").replace("—", "-")
-    if not text:
-        raise TargetPhraseError(phrase, _("the phrase is empty"))
-
+def _strip_comparison_words(text: str) -> tuple[str, str | None, bool]:
+    """Return `text` without its leading words, the comparator they give, and "khoảng"."""
     comparator = None
     approximate = False
     lowered = text.lower()
@@ -152,16 +145,56 @@ def read_target(phrase: str) -> TargetReading:
         rest = _strip_word(lowered, "có")
         if rest is not None:
             text = text[len(text) - len(rest) :]
-            lowered = text.lower()
         break
-    range_from = _strip_word(lowered, "từ")
+    return text, comparator, approximate
+
+
+def _read_second_part(
+    phrase: str, value: Decimal, comparator: str | None, unit_then_rest: re.Match
+) -> TargetReading:
+    """Return the reading of "<value> [unit] trở lên|trở xuống" or of a range "<value> - …"."""
+    first_unit, first_qualifier = _check_unit(unit_then_rest.group(1), phrase)
+    joiner = unit_then_rest.group(2)
+    after = unit_then_rest.group(3)
+    if joiner in ("trở lên", "trở xuống"):
+        if after:
+            raise TargetPhraseError(phrase, _("unexpected text after “%s”") % joiner)
+        if comparator is not None:
+            raise TargetPhraseError(phrase, _("two comparisons in one phrase"))
+        found = Comparator.GTE if joiner == "trở lên" else Comparator.LTE
+        return TargetReading(found, value, None, first_unit, first_qualifier)
+    if comparator is not None:
+        raise TargetPhraseError(phrase, _("a range cannot also be “above” or “below”"))
+    upper_value, rest = _take_number(after, phrase)
+    # "từ 1,5-2 lần … trở lên" is at least 1,5; "5 - 10% trở xuống" at most 10.
+    rest, closing = _split_closing_bound(rest)
+    unit, qualifier = _check_unit(rest, phrase)
+    if first_unit and unit and first_unit != unit.split("/")[0].strip() and first_unit != unit:
+        raise TargetPhraseError(phrase, _("the two ends of the range have different units"))
+    if upper_value < value:
+        raise TargetPhraseError(phrase, _("the range's upper end is below its lower end"))
+    unit, qualifier = unit or first_unit, qualifier or first_qualifier
+    if closing == Comparator.GTE:
+        return TargetReading(Comparator.GTE, value, None, unit, qualifier)
+    if closing == Comparator.LTE:
+        return TargetReading(Comparator.LTE, upper_value, None, unit, qualifier)
+    return TargetReading(Comparator.RANGE, value, upper_value, unit, qualifier)
+
+
+def read_target(phrase: str) -> TargetReading:
+    """Return the comparator, value, upper value and unit of a target printed as `phrase`."""
+    # Composed accents, so a unit read from a decomposed source still equals the typed one.
+    text = normalise_space((phrase or "").replace("\u00a0", " "))
+    # Documents use en and em dashes for ranges; read them as hyphens.
+    text = text.replace("–", "-").replace("—", "-")
+    if not text:
+        raise TargetPhraseError(phrase, _("the phrase is empty"))
+    text, comparator, approximate = _strip_comparison_words(text)
+    range_from = _strip_word(text.lower(), "từ")
     if range_from is not None:
         text = text[len(text) - len(range_from) :]
 
     value, rest = _take_number(text, phrase)
-    upper_value = None
-    first_unit = ""
-
     for word, found in _SUFFIXES:
         stripped = _strip_word(rest.lower(), word)
         if stripped is not None and stripped == "":
@@ -171,32 +204,7 @@ def read_target(phrase: str) -> TargetReading:
     # A unit may sit between the number and a suffix or the second number of a range.
     unit_then_rest = re.match(r"^([^\d]*?)\s*(-|đến|tới|trở lên|trở xuống)\s*(.*)$", rest)
     if unit_then_rest:
-        first_unit, first_qualifier = _check_unit(unit_then_rest.group(1), phrase)
-        joiner = unit_then_rest.group(2)
-        after = unit_then_rest.group(3)
-        if joiner in ("trở lên", "trở xuống"):
-            if after:
-                raise TargetPhraseError(phrase, _("unexpected text after “%s”") % joiner)
-            if comparator is not None:
-                raise TargetPhraseError(phrase, _("two comparisons in one phrase"))
-            found = Comparator.GTE if joiner == "trở lên" else Comparator.LTE
-            return TargetReading(found, value, None, first_unit, first_qualifier)
-        if comparator is not None:
-            raise TargetPhraseError(phrase, _("a range cannot also be “above” or “below”"))
-        upper_value, rest = _take_number(after, phrase)
-        # "từ 1,5-2 lần … trở lên" is at least 1,5; "5 - 10% trở xuống" at most 10.
-        rest, closing = _split_closing_bound(rest)
-        unit, qualifier = _check_unit(rest, phrase)
-        if first_unit and unit and first_unit != unit.split("/")[0].strip() and first_unit != unit:
-            raise TargetPhraseError(phrase, _("the two ends of the range have different units"))
-        if upper_value < value:
-            raise TargetPhraseError(phrase, _("the range's upper end is below its lower end"))
-        unit, qualifier = unit or first_unit, qualifier or first_qualifier
-        if closing == Comparator.GTE:
-            return TargetReading(Comparator.GTE, value, None, unit, qualifier)
-        if closing == Comparator.LTE:
-            return TargetReading(Comparator.LTE, upper_value, None, unit, qualifier)
-        return TargetReading(Comparator.RANGE, value, upper_value, unit, qualifier)
+        return _read_second_part(phrase, value, comparator, unit_then_rest)
 
     if range_from is not None and comparator is None:
         raise TargetPhraseError(phrase, _("“từ” needs “trở lên” or a second number"))
