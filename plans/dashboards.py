@@ -20,10 +20,6 @@ from indicators.selectors import (
 from plans import access
 from plans.models import Agency, Plan, Project, Province, Responsibility
 
-# Summary columns on the home page, one per status: a missed milestone (Không đạt) is not
-# merged into Chậm tiến độ, nor Vượt into Đạt.
-SUMMARY_BUCKETS = {status: status for status in Status}
-
 
 def visible_statuses(user, plan: Plan, *, show_unapproved: bool) -> tuple[str, ...]:
     """Return the figure statuses `user` sees on `plan`: approved only unless asked and allowed."""
@@ -62,7 +58,9 @@ def plan_summary(plan: Plan, indicators, statuses, planned, disbursed) -> PlanSu
     """
     years = [a.year for i in indicators for a in i.actuals.all() if a.status in statuses]
     year = max(years) if years else None
-    counts = {bucket: 0 for bucket in dict.fromkeys(SUMMARY_BUCKETS.values())}
+    # One count per status, best first: a missed milestone (Không đạt) is not merged into
+    # Chậm tiến độ, nor Vượt into Đạt.
+    counts = dict.fromkeys(Status.values, 0)
     done = total_qualitative = 0
     for indicator in indicators:
         progress = progress_of(indicator, as_of=year, statuses=statuses)
@@ -70,7 +68,7 @@ def plan_summary(plan: Plan, indicators, statuses, planned, disbursed) -> PlanSu
             total_qualitative += 1
             done += progress.progress == Actual.Progress.DONE
         else:
-            counts[SUMMARY_BUCKETS[progress.status_code]] += 1
+            counts[progress.status_code] += 1
     return PlanSummary(plan, year, counts, done, total_qualitative, planned, disbursed)
 
 
