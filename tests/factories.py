@@ -183,6 +183,130 @@ def small_plan(indicators=2, lines=2) -> Plan:
     return plan_
 
 
+def rich_plan() -> Plan:
+    """Return a plan with every kind of row its document holds, and no yearly figures."""
+    successor = province("Cần Thơ", code="92", slug="can-tho")
+    home = province("Hậu Giang", code="93", slug="hau-giang", successor=successor)
+    issuer = agency(home, "UBND tỉnh Hậu Giang", code="hg-ubnd", kind="peoples_committee")
+    lead = agency(home, "Sở TT&TT Hậu Giang", code="hg-stttt", kind="department")
+    plan_ = plan(
+        home,
+        slug="hg-qh",
+        document_number="",
+        title="Quy hoạch BCVT và CNTT",
+        issued_year=2011,
+        issuing_body=issuer,
+        first_year=2011,
+        last_year=2020,
+        based_on="Tờ trình 240",
+    )
+    sector_ = sector("cntt", "Công nghệ thông tin")
+    part = section(plan_, code="P1", number="Phần 1", title="Quy hoạch", position=1)
+    goals = section(
+        plan_,
+        code="P1.III.2",
+        parent=part,
+        number="2.",
+        title="Mục tiêu",
+        sector=sector_,
+        position=2,
+    )
+    computers = indicator(
+        plan_,
+        code="IT-1",
+        section=goals,
+        name="Tỷ lệ máy tính/cán bộ",
+        scope="cấp xã",
+        unit="máy/cán bộ",
+        baseline_value=Decimal("0.3"),
+        baseline_year=2010,
+        baseline_source="Niên giám thống kê 2010",
+        position=1,
+    )
+    target(computers, year=2015, phrase="0,85", comparator=Comparator.EQ, value="0.85")
+    target(
+        computers,
+        year=2020,
+        phrase="1 - 2 máy/cán bộ",
+        comparator=Comparator.RANGE,
+        value="1",
+        upper_value=Decimal(2),
+        unit="máy/cán bộ",
+        period_start=2016,
+    )
+    indicator(
+        plan_,
+        code="IT-G",
+        section=goals,
+        name="Tăng trưởng doanh thu CNTT",
+        unit="%",
+        aggregation="yearly_rate",
+        allows_negative=True,
+        baseline_value=Decimal("-2.5"),
+        baseline_year=2010,
+        position=3,
+    )
+    indicator(
+        plan_,
+        code="IT-Q",
+        section=goals,
+        name="Mạng lõi NGN",
+        kind="qualitative",
+        unit="",
+        due_year=2015,
+        position=2,
+    )
+    task = project(plan_, code="NV1", number="1", name="Hạ tầng", position=1)
+    project_ = project(
+        plan_,
+        code="DA1",
+        number="1.1",
+        name="Trung tâm dữ liệu",
+        parent=task,
+        lead_agency=lead,
+        lead_agency_printed="Sở TT&TT",
+        first_year=2012,
+        last_year=2015,
+        period_printed="2012-2015",
+        content="Xây dựng",
+        position=2,
+    )
+    line = budget_line(
+        plan_,
+        code="IT",
+        name="Đầu tư CNTT",
+        section=goals,
+        sector=sector_,
+        project=project_,
+        printed_unit="tỷ đồng",
+    )
+    for year, source, printed in (
+        (2011, "nstw", "62"),
+        (2011, "nsdp", "1,5"),
+        (2012, "nstw", "130"),
+    ):
+        planned = allocation(line, year_from=year, year_to=year, source=funding_source(source))
+        planned.amount_printed = printed
+        planned.amount = Decimal(printed.replace(",", ".")) * 1000
+        planned.save()
+    telecom = budget_line(plan_, code="VT", name="Viễn thông", printed_unit="triệu đồng")
+    big = allocation(telecom, year_from=2011, year_to=2015, source=funding_source("chung"))
+    big.amount_printed, big.amount = "1.093.410", Decimal(1093410)
+    big.save()
+    StatedTotal.objects.create(
+        plan=plan_,
+        code="TT1",
+        label="Vốn CNTT 2011-2015",
+        year_from=2011,
+        year_to=2015,
+        amount=Decimal(200000),
+        phrase="khoảng 200 tỷ đồng",
+    )
+    responsibility(plan_, lead, code="R1", role="lead", section=part, duties="Chủ trì, hướng dẫn")
+    responsibility(plan_, issuer, code="R2", role="support", duties="Phối hợp")
+    return plan_
+
+
 STAFF, LEADER, NATIONAL, ADMIN = roles.STAFF, roles.LEADER, roles.NATIONAL, roles.ADMIN
 
 

@@ -17,7 +17,7 @@ from indicators.models import Actual, Indicator, Target
 from plans.models import Plan
 from plans.spreadsheets.xlsx import is_percent_format
 from tests import factories as f
-from tests.plans.test_plan_workbook import exported, rich_plan
+from tests.plans.test_plan_workbook import exported
 from tests.plans.test_plan_workbook import upload as upload_plan
 from tests.plans.test_progress_upload import as_upload, confirm, snapshot, template, upload
 from tests.spreadsheets import libreoffice_roundtrip
@@ -178,7 +178,7 @@ def test_read_only_cells_expose_their_number_format():
 
 
 def plan_book(client):
-    plan = rich_plan()
+    plan = f.rich_plan()
     book = load_workbook(io.BytesIO(exported(client, plan.slug)))
     book["Văn bản"]["B2"] = "new-plan"
     return book

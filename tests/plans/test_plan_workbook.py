@@ -8,132 +8,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from budgets.models import StatedTotal
-from indicators.models import Comparator, Target
+from indicators.models import Target
 from plans.models import Plan
 from plans.selectors import plan_document, plan_with_everything
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
-
-
-def rich_plan():
-    successor = f.province("Cần Thơ", code="92", slug="can-tho")
-    province = f.province("Hậu Giang", code="93", slug="hau-giang", successor=successor)
-    issuer = f.agency(province, "UBND tỉnh Hậu Giang", code="hg-ubnd", kind="peoples_committee")
-    lead = f.agency(province, "Sở TT&TT Hậu Giang", code="hg-stttt", kind="department")
-    plan = f.plan(
-        province,
-        slug="hg-qh",
-        document_number="",
-        title="Quy hoạch BCVT và CNTT",
-        issued_year=2011,
-        issuing_body=issuer,
-        first_year=2011,
-        last_year=2020,
-        based_on="Tờ trình 240",
-    )
-    sector = f.sector("cntt", "Công nghệ thông tin")
-    part = f.section(plan, code="P1", number="Phần 1", title="Quy hoạch", position=1)
-    goals = f.section(
-        plan, code="P1.III.2", parent=part, number="2.", title="Mục tiêu", sector=sector, position=2
-    )
-    computers = f.indicator(
-        plan,
-        code="IT-1",
-        section=goals,
-        name="Tỷ lệ máy tính/cán bộ",
-        scope="cấp xã",
-        unit="máy/cán bộ",
-        baseline_value=Decimal("0.3"),
-        baseline_year=2010,
-        baseline_source="Niên giám thống kê 2010",
-        position=1,
-    )
-    f.target(computers, year=2015, phrase="0,85", comparator=Comparator.EQ, value="0.85")
-    f.target(
-        computers,
-        year=2020,
-        phrase="1 - 2 máy/cán bộ",
-        comparator=Comparator.RANGE,
-        value="1",
-        upper_value=Decimal(2),
-        unit="máy/cán bộ",
-        period_start=2016,
-    )
-    f.indicator(
-        plan,
-        code="IT-G",
-        section=goals,
-        name="Tăng trưởng doanh thu CNTT",
-        unit="%",
-        aggregation="yearly_rate",
-        allows_negative=True,
-        baseline_value=Decimal("-2.5"),
-        baseline_year=2010,
-        position=3,
-    )
-    f.indicator(
-        plan,
-        code="IT-Q",
-        section=goals,
-        name="Mạng lõi NGN",
-        kind="qualitative",
-        unit="",
-        due_year=2015,
-        position=2,
-    )
-    task = f.project(plan, code="NV1", number="1", name="Hạ tầng", position=1)
-    project = f.project(
-        plan,
-        code="DA1",
-        number="1.1",
-        name="Trung tâm dữ liệu",
-        parent=task,
-        lead_agency=lead,
-        lead_agency_printed="Sở TT&TT",
-        first_year=2012,
-        last_year=2015,
-        period_printed="2012-2015",
-        content="Xây dựng",
-        position=2,
-    )
-    line = f.budget_line(
-        plan,
-        code="IT",
-        name="Đầu tư CNTT",
-        section=goals,
-        sector=sector,
-        project=project,
-        printed_unit="tỷ đồng",
-    )
-    for year, source, printed in (
-        (2011, "nstw", "62"),
-        (2011, "nsdp", "1,5"),
-        (2012, "nstw", "130"),
-    ):
-        allocation = f.allocation(
-            line, year_from=year, year_to=year, source=f.funding_source(source)
-        )
-        allocation.amount_printed = printed
-        allocation.amount = Decimal(printed.replace(",", ".")) * 1000
-        allocation.save()
-    telecom = f.budget_line(plan, code="VT", name="Viễn thông", printed_unit="triệu đồng")
-    big = f.allocation(telecom, year_from=2011, year_to=2015, source=f.funding_source("chung"))
-    big.amount_printed, big.amount = "1.093.410", Decimal(1093410)
-    big.save()
-    StatedTotal.objects.create(
-        plan=plan,
-        code="TT1",
-        label="Vốn CNTT 2011-2015",
-        year_from=2011,
-        year_to=2015,
-        amount=Decimal(200000),
-        phrase="khoảng 200 tỷ đồng",
-    )
-    f.responsibility(plan, lead, code="R1", role="lead", section=part, duties="Chủ trì, hướng dẫn")
-    f.responsibility(plan, issuer, code="R2", role="support", duties="Phối hợp")
-    return plan
 
 
 def document(slug):
@@ -151,7 +31,7 @@ def exported(client, slug) -> bytes:
 
 
 def test_round_trip_export_delete_import_gives_the_same_plan(admin_client):
-    plan = rich_plan()
+    plan = f.rich_plan()
     before = document(plan.slug)
     content = exported(admin_client, plan.slug)
     plan.delete()
@@ -166,7 +46,7 @@ def test_round_trip_export_delete_import_gives_the_same_plan(admin_client):
 
 
 def test_a_plan_imports_as_a_copy_under_a_new_code(admin_client):
-    plan = rich_plan()
+    plan = f.rich_plan()
     book = load_workbook(io.BytesIO(exported(admin_client, plan.slug)))
     book["Văn bản"]["B2"] = "hg-qh-copy"
     buffer = io.BytesIO()
@@ -201,7 +81,7 @@ def test_the_empty_template_documents_every_column(admin_client):
 def test_bad_rows_are_refused_with_their_place_and_nothing_is_created(
     admin_client, sheet, cell, value, message
 ):
-    plan = rich_plan()
+    plan = f.rich_plan()
     book = load_workbook(io.BytesIO(exported(admin_client, plan.slug)))
     book["Văn bản"]["B2"] = "new-plan"
     book[sheet][cell] = value
@@ -234,7 +114,7 @@ def model_fields(slug):
 
 
 def test_round_trip_keeps_negative_switch_baseline_source_and_period_start(admin_client):
-    plan = rich_plan()
+    plan = f.rich_plan()
     before = model_fields(plan.slug)
     assert before[0][1] == ("IT-G", True, Decimal("-2.5"), 2010, "")
     assert (2020, 2016) in before[1]
@@ -253,7 +133,7 @@ def without_columns(book, sheet_name, headers):
 
 
 def test_an_older_workbook_without_the_new_columns_still_imports(admin_client):
-    plan = rich_plan()
+    plan = f.rich_plan()
     book = load_workbook(io.BytesIO(exported(admin_client, plan.slug)))
     book["Văn bản"]["B2"] = "hg-qh-old"
     without_columns(book, "Chỉ tiêu", ["Cho phép số âm", "Nguồn số liệu gốc"])
@@ -284,7 +164,7 @@ def upload_with(client, plan, slug, sheet_name, header, value, row=2):
 )
 def test_negative_switch_reads_yes_and_no(admin_client, typed, expected):
     preview = upload_with(
-        admin_client, rich_plan(), "hg-qh-yes", "Chỉ tiêu", "Cho phép số âm", typed
+        admin_client, f.rich_plan(), "hg-qh-yes", "Chỉ tiêu", "Cho phép số âm", typed
     ).context["preview"]
     assert preview.errors == []
     admin_client.post(reverse("plans:new-plan"), {"payload": preview.payload})
@@ -294,7 +174,7 @@ def test_negative_switch_reads_yes_and_no(admin_client, typed, expected):
 
 def test_negative_switch_refuses_other_words(admin_client):
     response = upload_with(
-        admin_client, rich_plan(), "hg-qh-bad", "Chỉ tiêu", "Cho phép số âm", "đôi khi"
+        admin_client, f.rich_plan(), "hg-qh-bad", "Chỉ tiêu", "Cho phép số âm", "đôi khi"
     )
     assert response.status_code == 400
     errors = response.context["preview"].errors
@@ -303,7 +183,7 @@ def test_negative_switch_refuses_other_words(admin_client):
 
 
 def test_a_negative_baseline_is_refused_where_negative_figures_are_not_allowed(admin_client):
-    response = upload_with(admin_client, rich_plan(), "hg-qh-neg", "Chỉ tiêu", "Giá trị gốc", -1)
+    response = upload_with(admin_client, f.rich_plan(), "hg-qh-neg", "Chỉ tiêu", "Giá trị gốc", -1)
     assert response.status_code == 400
     errors = response.context["preview"].errors
     assert any(
@@ -328,7 +208,7 @@ def upload_with_cells(client, plan, slug, changes):
 def test_a_target_in_a_larger_unit_is_stored_in_the_indicators_unit(admin_client):
     preview = upload_with_cells(
         admin_client,
-        rich_plan(),
+        f.rich_plan(),
         "hg-qh-gbps",
         {
             ("Chỉ tiêu", "Đơn vị", 2): "Mbps",
@@ -347,7 +227,7 @@ def test_a_target_in_a_larger_unit_is_stored_in_the_indicators_unit(admin_client
 
 def test_a_target_in_a_unit_that_does_not_convert_is_refused(admin_client):
     response = upload_with_cells(
-        admin_client, rich_plan(), "hg-qh-km", {("Mục tiêu", "Nguyên văn", 2): "dưới 3 km"}
+        admin_client, f.rich_plan(), "hg-qh-km", {("Mục tiêu", "Nguyên văn", 2): "dưới 3 km"}
     )
     assert response.status_code == 400
     errors = response.context["preview"].errors
@@ -361,7 +241,7 @@ def test_a_target_in_a_unit_that_does_not_convert_is_refused(admin_client):
 def test_the_words_after_a_targets_unit_are_kept_in_its_note(admin_client):
     preview = upload_with_cells(
         admin_client,
-        rich_plan(),
+        f.rich_plan(),
         "hg-qh-tail",
         {
             ("Chỉ tiêu", "Đơn vị", 2): "%",
@@ -390,7 +270,7 @@ def test_a_target_of_an_unknown_or_missing_indicator_is_refused_not_a_crash(
     admin_client, code, message
 ):
     response = upload_with_cells(
-        admin_client, rich_plan(), "hg-qh-orphan", {("Mục tiêu", "Mã chỉ tiêu", 2): code}
+        admin_client, f.rich_plan(), "hg-qh-orphan", {("Mục tiêu", "Mã chỉ tiêu", 2): code}
     )
     assert response.status_code == 400
     errors = response.context["preview"].errors

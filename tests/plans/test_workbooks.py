@@ -146,22 +146,6 @@ def test_dashboard_table_exports(client, report_plan, export_format):
         assert "HT-1" in response.content.decode("utf-8")
 
 
-def test_report_queries_do_not_grow_with_the_plan(client, django_assert_max_num_queries):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    plan = f.small_plan(indicators=2, lines=2)
-    admin = f.user(f.ADMIN, None)
-    client.force_login(admin)
-    url = reverse("plans:plan-report", args=[plan.slug])
-    with CaptureQueriesContext(connection) as small:
-        download(client, url)
-    for _ in range(6):
-        f.indicator(plan, section=plan.sections.first())
-    with django_assert_max_num_queries(len(small.captured_queries)):
-        download(client, url)
-
-
 def test_libreoffice_opens_the_progress_template_and_the_plan_workbook(client, report_plan):
     client.force_login(f.user(f.ADMIN, None))
     _r, template = download(
