@@ -162,6 +162,19 @@ class YearOutsidePlan(Exception):
     """A year before a plan's first year or after its horizon; the message is for the user."""
 
 
+# Words a plan's address would collide with: /plans/new/ is the new-plan page.
+RESERVED_PLAN_SLUGS = frozenset({"new"})
+
+
+def validate_plan_slug_free(slug: str) -> None:
+    """Refuse a plan code that is already a page of the portal."""
+    if slug in RESERVED_PLAN_SLUGS:
+        raise ValidationError(
+            _("“%(slug)s” is the address of a page of the portal; choose another code.")
+            % {"slug": slug}
+        )
+
+
 class PlanQuerySet(models.QuerySet):
     def with_province(self):
         """Return plans with their province and its successor fetched in the same query."""
@@ -185,7 +198,9 @@ class Plan(models.Model):
         ENDED = "ended", _("Ended")
         SUPERSEDED = "superseded", _("Superseded")
 
-    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    slug = models.SlugField(
+        _("slug"), max_length=100, unique=True, validators=[validate_plan_slug_free]
+    )
     province = models.ForeignKey(
         Province, verbose_name=_("province"), on_delete=models.PROTECT, related_name="plans"
     )

@@ -174,6 +174,12 @@ def check_figure(value: Decimal, rule: FigureRule) -> Decimal:
         raise forms.ValidationError(
             _("A figure has at most %(places)s decimal places; round it.") % {"places": rule.places}
         )
+    # The database keeps FIGURE_DIGITS digits, FIGURE_PLACES of them after the comma.
+    if abs(value) >= 10 ** (FIGURE_DIGITS - FIGURE_PLACES):
+        raise forms.ValidationError(
+            _("A figure has at most %(digits)s digits before the decimal comma.")
+            % {"digits": FIGURE_DIGITS - FIGURE_PLACES}
+        )
     return value
 
 

@@ -256,3 +256,37 @@ def test_unchanged_rows_are_not_rewritten(world, as_user):
     save(client, world, **{"VT-1": {"value": "80"}})
     assert Actual.objects.get().version == 1
     assert Actual.history.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("0,00001", "tối đa 4 chữ số thập phân"),
+        ("123.456.789.012.345.678.901", "tối đa 16 chữ số"),
+    ],
+)
+def test_a_figure_too_precise_or_too_large_is_a_field_error_not_a_crash(
+    world, as_user, typed, message
+):
+    client = as_user(world.users["staff_a"])
+    response = save(client, world, **{"VT-2": {"value": typed}, "VT-1": {"value": "50"}})
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert Actual.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("0,12345", "tối đa 4 chữ số thập phân"),
+        ("123.456.789.012.345.678.901", "tối đa 16 chữ số"),
+    ],
+)
+def test_an_amount_too_precise_or_too_large_is_a_field_error_not_a_crash(
+    world, as_user, typed, message
+):
+    client = as_user(world.users["staff_a"])
+    response = client.post(budget_url(world), budget_data(world, typed))
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Disbursement.objects.exists()

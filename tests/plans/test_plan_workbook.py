@@ -276,3 +276,12 @@ def test_a_target_of_an_unknown_or_missing_indicator_is_refused_not_a_crash(
     errors = response.context["preview"].errors
     assert any(message in e for e in errors), errors
     assert not Plan.objects.filter(slug="hg-qh-orphan").exists()
+
+
+def test_a_plan_code_that_is_a_page_of_the_portal_is_refused(admin_client):
+    # /plans/new/ is the new-plan page: a plan coded "new" would have an unreachable dashboard.
+    response = upload_with_cells(admin_client, f.rich_plan(), "new", {})
+    assert response.status_code == 400
+    errors = response.context["preview"].errors
+    assert any("“new”" in e and "chọn mã khác" in e for e in errors), errors
+    assert not Plan.objects.filter(slug="new").exists()
