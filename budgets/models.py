@@ -12,7 +12,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from plans.fields import FoldedField
+from plans.fields import FoldedField, note_field
 from plans.models import (
     CodeManager,
     Plan,
@@ -246,7 +246,7 @@ class Disbursement(ReportedFigure):
         FundingSource, verbose_name=_("funding source"), on_delete=models.PROTECT, related_name="+"
     )
     amount = money_field(_("amount (million VND)"))
-    note = models.TextField(_("note"), blank=True)
+    note = note_field(_("note"))
 
     objects = DisbursementManager()
     history = HistoricalRecords()

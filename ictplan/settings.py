@@ -11,6 +11,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from import_export.formats.base_formats import CSV, XLSX
 
+from plans.spreadsheets.formulas import FormulaSafeCSV, FormulaSafeXLSX
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -180,6 +182,10 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 # Only spreadsheet formats people actually send; html and json imports are off.
 IMPORT_EXPORT_FORMATS = [XLSX, CSV]
+# Exports keep text that looks like a formula as text (xlsx) or behind an apostrophe (CSV).
+# Not IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT: it drops a leading "=" only, changing the text,
+# leaves "+", "-", "@" live in CSV, and turns every cell into text (None into "None").
+EXPORT_FORMATS = [FormulaSafeXLSX, FormulaSafeCSV]
 
 
 LOGGING = {
@@ -188,3 +194,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# A leader's return comment or reopen reason is the change reason of every figure it touches:
+# a text column, not simple-history's default varchar(100) that PostgreSQL refused past 100.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy
 
 from indicators.models import Actual, Indicator
 from indicators.services import ActualInput, BaselineInput
+from plans.fields import NOTE_LIMIT
 from plans.models import MIN_YEAR, Plan
 from plans.numbers import (
     FigureRule,
@@ -23,8 +24,12 @@ class ActualEntryForm(forms.Form):
         required=False,
         choices=[("", "—"), *Actual.Progress.choices],
     )
-    note = forms.CharField(label=gettext_lazy("note"), required=False, widget=forms.Textarea)
-    evidence = forms.CharField(label=gettext_lazy("evidence"), required=False, max_length=1000)
+    note = forms.CharField(
+        label=gettext_lazy("note"), required=False, widget=forms.Textarea, max_length=NOTE_LIMIT
+    )
+    evidence = forms.CharField(
+        label=gettext_lazy("evidence"), required=False, max_length=NOTE_LIMIT
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
     def __init__(self, *args, indicator: Indicator, current: Actual | None, **kwargs):
@@ -82,7 +87,9 @@ class BaselineForm(forms.Form):
     value = forms.CharField(label=gettext_lazy("baseline value"), required=False, max_length=40)
     # Typed as text, so that a year never shows or parses as "2.010".
     year = forms.CharField(label=gettext_lazy("baseline year"), required=False, max_length=10)
-    source = forms.CharField(label=gettext_lazy("baseline source"), required=False, max_length=500)
+    source = forms.CharField(
+        label=gettext_lazy("baseline source"), required=False, max_length=NOTE_LIMIT
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
     def __init__(self, *args, indicator: Indicator, plan: Plan, version: int, **kwargs):

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from indicators import units
-from plans.fields import FoldedField
+from plans.fields import FoldedField, note_field
 from plans.models import (
     CodeManager,
     Plan,
@@ -152,9 +152,8 @@ class Indicator(models.Model):
     baseline_year = models.PositiveSmallIntegerField(
         _("baseline year"), null=True, blank=True, validators=year_validators
     )
-    baseline_source = models.TextField(
+    baseline_source = note_field(
         _("baseline source"),
-        blank=True,
         help_text=_("Where the baseline comes from, e.g. a statistical yearbook or a survey."),
     )
     # Growth and change rates can fall below zero; shares and counts cannot.
@@ -397,8 +396,8 @@ class Actual(ReportedFigure):
     year = models.PositiveSmallIntegerField(_("year"), validators=year_validators)
     value = figure_field(_("value"), null=True, blank=True)
     progress = models.CharField(_("progress"), max_length=20, choices=Progress.choices, blank=True)
-    note = models.TextField(_("note"), blank=True)
-    evidence = models.TextField(_("evidence"), blank=True, help_text=_("Text or a link."))
+    note = note_field(_("note"))
+    evidence = note_field(_("evidence"), help_text=_("Text or a link."))
 
     objects = YearlyFigureManager()
     history = HistoricalRecords()

@@ -1,5 +1,6 @@
 """Model fields shared across apps."""
 
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models.signals import pre_save
 
@@ -55,3 +56,23 @@ def _fill_folded_on_raw_save(sender, instance, raw=False, **kwargs):
     for field in sender._meta.concrete_fields:
         if isinstance(field, FoldedField):
             setattr(instance, field.attname, field.folded_value(instance))
+
+
+# One limit for what people type beside a figure (notes, evidence, comments, reasons, sources),
+# whatever the path: form, upload, admin or import. A 50 MB note once made every later save of
+# its screen fail.
+NOTE_LIMIT = 2000
+
+
+def note_field(verbose_name, **kwargs) -> models.TextField:
+    """Return a blank-able text field held to NOTE_LIMIT characters on every validated path.
+
+    A TextField's max_length alone only sizes the form widget; the validator enforces it.
+    """
+    return models.TextField(
+        verbose_name,
+        blank=True,
+        max_length=NOTE_LIMIT,
+        validators=[MaxLengthValidator(NOTE_LIMIT)],
+        **kwargs,
+    )

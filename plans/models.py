@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from plans.fields import FoldedField
+from plans.fields import FoldedField, note_field
 
 # Plans in the seeds span 2011-2025 with horizons to 2030; the bounds only catch typos.
 MIN_YEAR = 1990
@@ -648,9 +648,7 @@ class PlanYear(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("year"), validators=year_validators)
     status = review_status_field()
-    comment = models.TextField(
-        _("comment"), blank=True, help_text=_("Why it was returned or reopened.")
-    )
+    comment = note_field(_("comment"), help_text=_("Why it was returned or reopened."))
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("submitted by"),

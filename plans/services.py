@@ -15,6 +15,7 @@ from simple_history.utils import bulk_update_with_history
 from budgets.models import Disbursement
 from indicators.models import Actual
 from plans import roles
+from plans.fields import NOTE_LIMIT
 from plans.models import Membership, Plan, PlanYear, Province, ReviewStatus
 from plans.roles import roles_ensure
 from plans.workflow import EntryRefused, plan_year_locked
@@ -140,6 +141,10 @@ def _review(
     *, plan, year, user, allowed_from, refused, status: str, reason: str, comment: str = ""
 ) -> PlanYear:
     """Move a plan-year and all its figures to `status` as a leader's decision."""
+    if len(comment) > NOTE_LIMIT:
+        raise EntryRefused(
+            _("A comment or reason has at most %(limit)s characters.") % {"limit": NOTE_LIMIT}
+        )
     plan_year = plan_year_locked(plan, year)
     _transition(plan_year, allowed_from, refused)
     _figures_set_status(plan_year, status, user=user, reason=reason)

@@ -290,3 +290,35 @@ def test_an_amount_too_precise_or_too_large_is_a_field_error_not_a_crash(
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not Disbursement.objects.exists()
+
+
+def test_a_long_return_comment_is_kept_whole_in_the_figures_history(world, as_user):
+    # PostgreSQL refused change reasons over 100 characters (a 500 for the leader).
+    comment = "Số liệu tỷ lệ Internet chưa khớp với báo cáo của doanh nghiệp viễn thông; " * 4
+    staff = as_user(world.users["staff_a"])
+    save(staff, world, **{"VT-1": {"value": "80"}})
+    workflow(staff, world, "submit")
+    response = workflow(as_user(world.users["leader_a"]), world, "return", comment=comment)
+    assert response.status_code == 302
+    assert plan_year(world).status == PlanYear.Status.RETURNED
+    latest = Actual.history.latest("history_date")
+    assert latest.history_change_reason == comment.strip()
+
+
+def test_a_comment_over_the_limit_is_refused_and_changes_nothing(world, as_user):
+    staff = as_user(world.users["staff_a"])
+    save(staff, world, **{"VT-1": {"value": "80"}})
+    workflow(staff, world, "submit")
+    response = workflow(as_user(world.users["leader_a"]), world, "return", comment="x" * 2001)
+    assert response.status_code == 302
+    assert plan_year(world).status == PlanYear.Status.SUBMITTED
+    assert Actual.objects.get().status == Actual.Status.SUBMITTED
+
+
+@pytest.mark.parametrize("field", ["note", "evidence"])
+def test_a_note_over_the_limit_is_a_field_error_and_nothing_is_written(world, as_user, field):
+    client = as_user(world.users["staff_a"])
+    response = save(client, world, **{"VT-1": {"value": "50", field: "x" * 2001}})
+    assert response.status_code == 400
+    assert "2000" in response.content.decode()
+    assert Actual.objects.count() == 0
