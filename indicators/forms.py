@@ -13,6 +13,7 @@ from plans.numbers import (
     figure_text,
     read_figure,
 )
+from plans.text import clean_text
 
 
 class ActualEntryForm(forms.Form):
@@ -75,8 +76,8 @@ class ActualEntryForm(forms.Form):
             indicator=self.indicator,
             value=data.get("value"),
             progress=data.get("progress", ""),
-            note=data["note"].strip(),
-            evidence=data["evidence"].strip(),
+            note=clean_text(data["note"]),
+            evidence=clean_text(data["evidence"]),
             version=data["version"],
         )
 
@@ -127,7 +128,7 @@ class BaselineForm(forms.Form):
         return year
 
     def clean_source(self):
-        return self.cleaned_data["source"].strip()
+        return clean_text(self.cleaned_data["source"])
 
     def clean(self):
         data = super().clean()

@@ -8,8 +8,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from simple_history.utils import bulk_update_with_history
 
 from budgets.models import Disbursement
@@ -18,6 +19,7 @@ from plans import roles
 from plans.fields import NOTE_LIMIT
 from plans.models import Membership, Plan, PlanYear, Province, ReviewStatus
 from plans.roles import roles_ensure
+from plans.text import clean_text
 from plans.workflow import EntryRefused, plan_year_locked
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
@@ -95,6 +97,17 @@ def demo_accounts_ensure() -> list[DemoAccount]:
     return ready
 
 
+# History keeps the person's words; where a step has none, the step's name in Vietnamese,
+# whatever language the person browses in, never a code.
+SUBMITTED_REASON = gettext_noop("Submitted for approval")
+APPROVED_REASON = gettext_noop("Approved")
+
+
+def _vietnamese(message: str) -> str:
+    with translation.override("vi"):
+        return _(message)
+
+
 def _figures_set_status(plan_year: PlanYear, status: str, *, user, reason: str) -> int:
     """Give every figure of the plan-year `status`, recording history for each one.
 
@@ -129,7 +142,8 @@ def plan_year_submit(*, plan: Plan, year: int, user) -> PlanYear:
         (PlanYear.Status.DRAFT, PlanYear.Status.RETURNED),
         _("The figures of %(year)s are %(status)s and cannot be submitted again."),
     )
-    if not _figures_set_status(plan_year, ReviewStatus.SUBMITTED, user=user, reason="submit"):
+    reason = _vietnamese(SUBMITTED_REASON)
+    if not _figures_set_status(plan_year, ReviewStatus.SUBMITTED, user=user, reason=reason):
         raise EntryRefused(_("There are no figures for %(year)s to submit yet.") % {"year": year})
     plan_year.status = PlanYear.Status.SUBMITTED
     plan_year.submitted_by, plan_year.submitted_at = user, timezone.now()
@@ -168,14 +182,15 @@ def plan_year_approve(*, plan: Plan, year: int, user) -> PlanYear:
             "Only submitted figures can be approved; the figures of %(year)s are %(status)s."
         ),
         status=PlanYear.Status.APPROVED,
-        reason="approve",
+        reason=_vietnamese(APPROVED_REASON),
     )
 
 
 @transaction.atomic
 def plan_year_return(*, plan: Plan, year: int, user, comment: str) -> PlanYear:
     """Send submitted figures back to staff with a comment saying what to fix."""
-    if not comment.strip():
+    comment = clean_text(comment)
+    if not comment:
         raise EntryRefused(_("Say why the figures are returned."))
     return _review(
         plan=plan,
@@ -186,15 +201,16 @@ def plan_year_return(*, plan: Plan, year: int, user, comment: str) -> PlanYear:
             "Only submitted figures can be returned; the figures of %(year)s are %(status)s."
         ),
         status=PlanYear.Status.RETURNED,
-        reason=comment.strip(),
-        comment=comment.strip(),
+        reason=comment,
+        comment=comment,
     )
 
 
 @transaction.atomic
 def plan_year_reopen(*, plan: Plan, year: int, user, reason: str) -> PlanYear:
     """Unlock approved figures so staff can correct them; the reason is kept."""
-    if not reason.strip():
+    reason = clean_text(reason)
+    if not reason:
         raise EntryRefused(_("Say why the approved figures are reopened."))
     return _review(
         plan=plan,
@@ -203,6 +219,6 @@ def plan_year_reopen(*, plan: Plan, year: int, user, reason: str) -> PlanYear:
         allowed_from=(PlanYear.Status.APPROVED,),
         refused=_("Only approved figures can be reopened; the figures of %(year)s are %(status)s."),
         status=PlanYear.Status.RETURNED,
-        reason=reason.strip(),
-        comment=reason.strip(),
+        reason=reason,
+        comment=reason,
     )

@@ -19,6 +19,21 @@ def fold(text: str | None) -> str:
     return " ".join(stripped.lower().split())
 
 
+# Invisible characters that Word, browsers and PDF copies slip into text: zero-width space,
+# non-joiner, joiner, word joiner and the byte-order mark.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+
+
+def clean_text(text: str | None) -> str:
+    """Return typed text as the portal stores it: composed (NFC), no invisible characters,
+    no surrounding white space. A reason of only a zero-width space is blank.
+
+    Text pasted from Word or macOS arrives decomposed ("ệ" as e + two combining marks): it
+    would look the same and compare different.
+    """
+    return unicodedata.normalize("NFC", text or "").translate(_INVISIBLE).strip()
+
+
 def normalise_space(text: str) -> str:
     """Return `text` in composed Unicode (NFC) with every run of white space folded to one space.
 

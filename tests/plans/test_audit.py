@@ -48,7 +48,7 @@ def test_workflow_status_changes_are_recorded_with_the_reason(world, as_user):
     )
     assert statuses == [
         ("draft", "staff_a", None),
-        ("submitted", "staff_a", "submit"),
+        ("submitted", "staff_a", "Gửi duyệt"),
         ("returned", "leader_a", "Thiếu minh chứng"),
     ]
     assert Disbursement.history.filter(status="returned").count() == 1

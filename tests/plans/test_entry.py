@@ -1,6 +1,7 @@
 """The yearly entry screens: Vietnamese numbers, all-or-nothing saves, the approval workflow,
 concurrent edits and the audit trail."""
 
+import unicodedata
 from decimal import Decimal
 
 import pytest
@@ -322,3 +323,29 @@ def test_a_note_over_the_limit_is_a_field_error_and_nothing_is_written(world, as
     assert response.status_code == 400
     assert "2000" in response.content.decode()
     assert Actual.objects.count() == 0
+
+
+def test_typed_text_is_stored_composed_and_without_invisible_characters(world, as_user):
+    decomposed = unicodedata.normalize("NFD", "Đã kiểm tra số liệu")
+    client = as_user(world.users["staff_a"])
+    save(client, world, **{"VT-1": {"value": "50", "note": f"\u200b{decomposed}\ufeff"}})
+    assert Actual.objects.get().note == "Đã kiểm tra số liệu"
+
+
+def test_a_reason_of_only_invisible_characters_is_blank(world, as_user):
+    staff = as_user(world.users["staff_a"])
+    save(staff, world, **{"VT-1": {"value": "80"}})
+    workflow(staff, world, "submit")
+    workflow(as_user(world.users["leader_a"]), world, "return", comment="\u200b \u200b")
+    assert plan_year(world).status == PlanYear.Status.SUBMITTED
+
+
+def test_history_reasons_are_words_not_codes(world, as_user):
+    staff = as_user(world.users["staff_a"])
+    save(staff, world, **{"VT-1": {"value": "80"}})
+    workflow(staff, world, "submit")
+    workflow(as_user(world.users["leader_a"]), world, "approve")
+    reasons = list(
+        Actual.history.order_by("history_date").values_list("history_change_reason", flat=True)
+    )
+    assert reasons == [None, "Gửi duyệt", "Đã duyệt"]
