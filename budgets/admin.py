@@ -27,7 +27,7 @@ def line_total(model):
 
 
 @admin.register(FundingSource)
-class FundingSourceAdmin(ImportExportMixin, admin.ModelAdmin):
+class FundingSourceAdmin(ImportExportMixin, SimpleHistoryAdmin):
     resource_classes = [natural_key_resource(FundingSource, ["code"])]
     list_display = ["short_name", "name", "code", "position"]
     search_fields = ["code", "short_name"]
@@ -53,7 +53,7 @@ class DisbursementInline(admin.TabularInline):
 
 
 @admin.register(BudgetLine)
-class BudgetLineAdmin(ExportMixin, FoldedSearchMixin, admin.ModelAdmin):
+class BudgetLineAdmin(ExportMixin, FoldedSearchMixin, SimpleHistoryAdmin):
     resource_classes = [natural_key_resource(BudgetLine, ["plan", "code"])]
     list_display = ["name", "code", "plan", "sector", "printed_unit", "planned", "disbursed"]
     list_select_related = ["plan", "sector"]
@@ -135,7 +135,7 @@ class DisbursementAdmin(ExportMixin, SimpleHistoryAdmin):
 
 
 @admin.register(StatedTotal)
-class StatedTotalAdmin(ExportMixin, admin.ModelAdmin):
+class StatedTotalAdmin(ExportMixin, SimpleHistoryAdmin):
     resource_classes = [natural_key_resource(StatedTotal, ["plan", "code"])]
     list_display = ["label", "plan", "year_from", "year_to", "source", "amount", "phrase"]
     list_select_related = ["plan", "source"]

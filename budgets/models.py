@@ -49,6 +49,7 @@ class FundingSource(models.Model):
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     objects = CodeManager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("funding source")
@@ -122,6 +123,7 @@ class BudgetLine(models.Model):
     name_folded = FoldedField(sources=("code", "name"))
 
     objects = BudgetLineManager()
+    history = HistoricalRecords(excluded_fields=["name_folded"])
 
     class Meta:
         verbose_name = _("budget line")
@@ -322,6 +324,7 @@ class StatedTotal(models.Model):
     phrase = models.CharField(_("phrase as printed"), max_length=500)
 
     objects = PlanChildManager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("stated total")

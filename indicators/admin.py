@@ -17,7 +17,7 @@ class IndicatorConceptResource(_ConceptResourceBase):
 
 
 @admin.register(IndicatorConcept)
-class IndicatorConceptAdmin(ImportExportMixin, FoldedSearchMixin, admin.ModelAdmin):
+class IndicatorConceptAdmin(ImportExportMixin, FoldedSearchMixin, SimpleHistoryAdmin):
     resource_classes = [IndicatorConceptResource]
     list_display = ["name", "code", "unit", "direction"]
     search_fields = ["name_folded", "code"]
@@ -40,7 +40,7 @@ class ActualInline(admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(ExportMixin, FoldedSearchMixin, admin.ModelAdmin):
+class IndicatorAdmin(ExportMixin, FoldedSearchMixin, SimpleHistoryAdmin):
     resource_classes = [natural_key_resource(Indicator, ["plan", "code"])]
     list_display = ["code", "name", "scope", "unit", "plan", "section", "kind", "aggregation"]
     list_display_links = ["code", "name"]

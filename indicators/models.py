@@ -62,6 +62,7 @@ class IndicatorConcept(models.Model):
     name_folded = FoldedField(sources=("name",))
 
     objects = CodeManager()
+    history = HistoricalRecords(excluded_fields=["name_folded"])
 
     class Meta:
         verbose_name = _("indicator concept")

@@ -23,7 +23,7 @@ from plans.resources import natural_key_resource
 
 
 @admin.register(Province)
-class ProvinceAdmin(ImportExportMixin, FoldedSearchMixin, admin.ModelAdmin):
+class ProvinceAdmin(ImportExportMixin, FoldedSearchMixin, SimpleHistoryAdmin):
     resource_classes = [natural_key_resource(Province, ["code"])]
     list_display = ["name", "code", "successor", "merged_on"]
     list_select_related = ["successor"]
@@ -33,7 +33,7 @@ class ProvinceAdmin(ImportExportMixin, FoldedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(Agency)
-class AgencyAdmin(ImportExportMixin, FoldedSearchMixin, admin.ModelAdmin):
+class AgencyAdmin(ImportExportMixin, FoldedSearchMixin, SimpleHistoryAdmin):
     resource_classes = [natural_key_resource(Agency, ["code"])]
     list_display = ["name", "short_name", "kind", "province", "successor"]
     list_select_related = ["province", "successor"]
@@ -43,7 +43,7 @@ class AgencyAdmin(ImportExportMixin, FoldedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(Sector)
-class SectorAdmin(ImportExportMixin, FoldedSearchMixin, admin.ModelAdmin):
+class SectorAdmin(ImportExportMixin, FoldedSearchMixin, SimpleHistoryAdmin):
     resource_classes = [natural_key_resource(Sector, ["code"])]
     list_display = ["name", "code", "parent", "position"]
     list_select_related = ["parent"]
@@ -86,7 +86,7 @@ class ResponsibilityInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(ExportMixin, FoldedSearchMixin, admin.ModelAdmin):
+class PlanAdmin(ExportMixin, FoldedSearchMixin, SimpleHistoryAdmin):
     resource_classes = [natural_key_resource(Plan, ["slug"])]
     list_display = [
         "title",
@@ -128,7 +128,7 @@ class PlanAdmin(ExportMixin, FoldedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(ExportMixin, FoldedSearchMixin, admin.ModelAdmin):
+class SectionAdmin(ExportMixin, FoldedSearchMixin, SimpleHistoryAdmin):
     resource_classes = [natural_key_resource(Section, ["plan", "code"])]
     list_display = ["__str__", "code", "plan", "sector", "position"]
     list_select_related = ["plan", "sector"]
@@ -138,7 +138,7 @@ class SectionAdmin(ExportMixin, FoldedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(Project)
-class ProjectAdmin(ExportMixin, FoldedSearchMixin, admin.ModelAdmin):
+class ProjectAdmin(ExportMixin, FoldedSearchMixin, SimpleHistoryAdmin):
     resource_classes = [natural_key_resource(Project, ["plan", "code"])]
     list_display = ["__str__", "plan", "parent", "lead_agency", "first_year", "last_year"]
     list_select_related = ["plan", "parent", "lead_agency"]
@@ -148,7 +148,7 @@ class ProjectAdmin(ExportMixin, FoldedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(Responsibility)
-class ResponsibilityAdmin(ExportMixin, FoldedSearchMixin, admin.ModelAdmin):
+class ResponsibilityAdmin(ExportMixin, FoldedSearchMixin, SimpleHistoryAdmin):
     resource_classes = [natural_key_resource(Responsibility, ["plan", "code"])]
     list_display = ["agency", "role", "plan", "short_duties"]
     list_select_related = ["agency", "plan"]
@@ -185,7 +185,7 @@ class MembershipInline(admin.StackedInline):
 
 
 @admin.register(Membership)
-class MembershipAdmin(ExportMixin, admin.ModelAdmin):
+class MembershipAdmin(ExportMixin, SimpleHistoryAdmin):
     resource_classes = [natural_key_resource(Membership, ["user"])]
     list_display = ["user", "province"]
     list_select_related = ["user", "province"]

@@ -49,6 +49,7 @@ class Province(models.Model):
     name_folded = FoldedField(sources=("name",))
 
     objects = CodeManager()
+    history = HistoricalRecords(excluded_fields=["name_folded"])
 
     class Meta:
         verbose_name = _("province")
@@ -108,6 +109,7 @@ class Agency(models.Model):
     name_folded = FoldedField(sources=("name", "short_name"))
 
     objects = CodeManager()
+    history = HistoricalRecords(excluded_fields=["name_folded"])
 
     class Meta:
         verbose_name = _("agency")
@@ -145,6 +147,7 @@ class Sector(models.Model):
     name_folded = FoldedField(sources=("name",))
 
     objects = CodeManager()
+    history = HistoricalRecords(excluded_fields=["name_folded"])
 
     class Meta:
         verbose_name = _("sector")
@@ -270,6 +273,7 @@ class Plan(models.Model):
     title_folded = FoldedField(sources=("document_number", "title"))
 
     objects = PlanManager()
+    history = HistoricalRecords(excluded_fields=["title_folded"])
 
     class Meta:
         verbose_name = _("plan")
@@ -407,6 +411,7 @@ class Section(models.Model):
     title_folded = FoldedField(sources=("number", "title"))
 
     objects = PlanChildManager()
+    history = HistoricalRecords(excluded_fields=["title_folded"])
 
     class Meta:
         verbose_name = _("section")
@@ -476,6 +481,7 @@ class Project(models.Model):
     name_folded = FoldedField(sources=("number", "name"))
 
     objects = PlanChildManager()
+    history = HistoricalRecords(excluded_fields=["name_folded"])
 
     class Meta:
         verbose_name = _("project / task")
@@ -537,6 +543,7 @@ class Responsibility(models.Model):
     position = models.PositiveIntegerField(_("position"), default=0)
 
     objects = PlanChildManager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("responsibility")
@@ -574,6 +581,8 @@ class Membership(models.Model):
         on_delete=models.PROTECT,
         related_name="members",
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("membership")

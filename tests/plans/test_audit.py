@@ -155,3 +155,42 @@ def test_admin_bulk_delete_action_leaves_a_deletion_record(world, client):
     assert not Actual.objects.exists()
     deletion = Actual.history.get(history_type="-")
     assert (deletion.value, deletion.history_user.username) == (Decimal("40"), "admin_user")
+
+
+def test_every_domain_model_keeps_its_history():
+    from django.apps import apps
+
+    without = [
+        model.__name__
+        for label in ("plans", "indicators", "budgets")
+        for model in apps.get_app_config(label).get_models()
+        if not model.__name__.startswith("Historical") and not hasattr(model, "history")
+    ]
+    assert without == []
+
+
+def test_an_admin_change_of_an_indicators_direction_keeps_old_and_new(world, client):
+    # The direction flips every status of the indicator: who changed it, and from what, is kept.
+    client.force_login(world.users["admin"])
+    indicator = world.percent
+    url = reverse("admin:indicators_indicator_change", args=[indicator.pk])
+    form = client.get(url).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data.update(
+        {
+            "plan": indicator.plan_id,
+            "direction": "lower",
+            # The inlines, left as they are.
+            "targets-TOTAL_FORMS": 0,
+            "targets-INITIAL_FORMS": 0,
+            "actuals-TOTAL_FORMS": 0,
+            "actuals-INITIAL_FORMS": 0,
+        }
+    )
+    data.pop("allows_negative")  # an unticked box is not sent
+    assert client.post(url, data).status_code == 302
+    latest = indicator.history.latest("history_date")
+    assert (latest.direction, latest.history_user) == ("lower", world.users["admin"])
+    # The state before the change is kept too: old and new side by side.
+    directions = [r.direction for r in indicator.history.order_by("history_date")]
+    assert directions[-2:] == ["higher", "lower"]
