@@ -4,10 +4,12 @@ import django_tables2 as tables
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django_tables2.export import TableExport
 
 from indicators.models import Actual
 from indicators.status_look import label_of, look_of
 from plans.numbers import format_figure
+from plans.spreadsheets.formulas import dataset_csv, dataset_xlsx
 
 
 def status_badge(code: str):
@@ -159,3 +161,18 @@ def indicator_table(records, years, *, request=None) -> IndicatorTable:
     if request is not None:
         tables.RequestConfig(request, paginate=False).configure(table)
     return table
+
+
+class SafeTableExport(TableExport):
+    """A table exported as xlsx or CSV only, its text never run as a formula."""
+
+    FORMATS = {fmt: TableExport.FORMATS[fmt] for fmt in (TableExport.XLSX, TableExport.CSV)}
+
+    @classmethod
+    def is_valid_format(cls, export_format) -> bool:
+        return export_format in cls.FORMATS
+
+    def export(self):
+        if self.format == self.XLSX:
+            return dataset_xlsx(self.dataset)
+        return dataset_csv(self.dataset)

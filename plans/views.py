@@ -10,7 +10,6 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_tables2.export import TableExport
 
 from budgets import charts as budget_charts
 from budgets.selectors import disbursement_rows
@@ -98,9 +97,9 @@ def plan_dashboard(request, slug):
     ]
     table = tables.indicator_table(shown, dashboard.years, request=request)
     export_format = request.GET.get("_export")
-    if TableExport.is_valid_format(export_format):
+    if tables.SafeTableExport.is_valid_format(export_format):
         name = xlsx.safe_filename(f"{_('Indicators')} {plan.document_number or plan.slug}")
-        exporter = TableExport(export_format, table)
+        exporter = tables.SafeTableExport(export_format, table)
         # Our own response: django-tables2 would put the Vietnamese name in a raw header.
         response = HttpResponse(exporter.export(), content_type=exporter.content_type())
         response["Content-Disposition"] = content_disposition_header(

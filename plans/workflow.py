@@ -47,17 +47,21 @@ def plan_year_locked(plan: Plan, year: int) -> PlanYear:
     return plan_year
 
 
+def locked_message(plan_year: PlanYear | None) -> str | None:
+    """Return why figures of `plan_year` cannot be written, or None while staff may write."""
+    if plan_year is None or plan_year.is_editable:
+        return None
+    return _(
+        "The figures of %(year)s are %(status)s and locked; a leader must return or reopen them."
+    ) % {"year": plan_year.year, "status": plan_year.get_status_display().lower()}
+
+
 def plan_year_for_entry(plan: Plan, year: int) -> PlanYear:
     """Return the plan-year to write into, locked for this transaction; refuse a closed one."""
     plan_year = plan_year_locked(plan, year)
-    if not plan_year.is_editable:
-        raise EntryRefused(
-            _(
-                "The figures of %(year)s are %(status)s and locked; "
-                "a leader must return or reopen them."
-            )
-            % {"year": year, "status": plan_year.get_status_display().lower()}
-        )
+    refusal = locked_message(plan_year)
+    if refusal:
+        raise EntryRefused(refusal)
     return plan_year
 
 

@@ -468,6 +468,13 @@ def new_plan_create(payload: str) -> Plan:
             _create(data, errors)
     except _Refused as exc:
         raise ValidationError(errors) from exc
+    except IntegrityError as exc:
+        # Two confirms of one preview at once: the second waits on the first's new rows, then
+        # finds them; say so instead of showing the database's error.
+        raise ValidationError(
+            _("The plan “%(slug)s” was created meanwhile, by another confirmation of this file.")
+            % {"slug": data["plan"]["slug"]}
+        ) from exc
     return Plan.objects.get(slug=data["plan"]["slug"])
 
 

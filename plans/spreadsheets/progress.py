@@ -20,6 +20,7 @@ from plans.models import Plan, PlanYear
 from plans.numbers import FigureRule, format_figure
 from plans.spreadsheets import xlsx
 from plans.spreadsheets.xlsx import Column
+from plans.workflow import locked_message
 
 SIGNING_SALT = "ictplan.progress-upload"
 MONEY_RULE = FigureRule.for_money("triệu đồng", places=MONEY_PLACES)
@@ -131,14 +132,36 @@ def _indicator_record(row) -> dict:
     }
 
 
+@dataclass(frozen=True)
+class FieldChange:
+    name: str  # the column's header in the file
+    old: str
+    new: str
+    figure: bool = True  # the value, progress or amount; False for a note or evidence
+
+
 @dataclass
 class PreviewRow:
+    """One row of the upload: its figure now and in the file, and every field it changes."""
+
     sheet: str
     row: int
     label: str
     old: str
     new: str
-    changed: bool
+    changes: list[FieldChange]
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.changes)
+
+    @property
+    def figure_changed(self) -> bool:
+        return any(change.figure for change in self.changes)
+
+    @property
+    def text_changes(self) -> list[FieldChange]:
+        return [change for change in self.changes if not change.figure]
 
 
 @dataclass
@@ -153,14 +176,19 @@ class ProgressPreview:
     def changed_count(self) -> int:
         return sum(row.changed for row in self.rows)
 
-    def show(self, row: xlsx.Row, label: str, old: str, new: str, changed: bool) -> None:
-        self.rows.append(PreviewRow(row.table.title, row.number, label, old, new, changed))
+    def show(self, row: xlsx.Row, label: str, old: str, new: str, changes: list) -> None:
+        self.rows.append(PreviewRow(row.table.title, row.number, label, old, new, changes))
 
 
 def progress_preview(plan: Plan, year: int, upload) -> ProgressPreview:
     """Read a filled progress template; return what would change, and every error. No writes."""
     preview = ProgressPreview(plan, year)
     errors = preview.errors
+    # A locked year is refused before the file is read: it costs no parsing.
+    refusal = locked_message(PlanYear.objects.filter(plan=plan, year=year).first())
+    if refusal:
+        errors.append(refusal)
+        return preview
     try:
         books = xlsx.open_workbook(upload)
     except xlsx.UploadRefused as refused:
@@ -169,15 +197,6 @@ def progress_preview(plan: Plan, year: int, upload) -> ProgressPreview:
     info = INFO.read(books, errors)
     if info is not None:
         _check_plan_and_year(info, plan, year, errors)
-    plan_year = PlanYear.objects.filter(plan=plan, year=year).first()
-    if plan_year and not plan_year.is_editable:
-        errors.append(
-            _(
-                "The figures of %(year)s are %(status)s and locked; "
-                "a leader must return or reopen them."
-            )
-            % {"year": year, "status": plan_year.get_status_display().lower()}
-        )
     actual_inputs = _read_indicator_rows(books, preview)
     disbursement_inputs = _read_budget_rows(books, preview)
     if not errors:
@@ -285,19 +304,20 @@ def _indicator_entry(row: xlsx.Row, indicator, current, preview) -> dict | None:
     if indicator.is_qualitative:
         new["value"] = current.value if current else None
     old = (
-        (current.value, current.progress, current.note, current.evidence)
+        {name: getattr(current, name) for name in INDICATOR_ENTRIES}
         if current
-        else (None, "", "", "")
+        else {"value": None, "progress": "", "note": "", "evidence": ""}
     )
-    changed = old != (new["value"], new["progress"], new["note"], new["evidence"])
-    if changed and new["value"] is None and not new["progress"]:
+    changes = _indicator_changes(old, new)
+    if changes and new["value"] is None and not new["progress"]:
         errors.append(
             f"{row.where('value')}: " + _("Enter the figure that the note or evidence belongs to.")
         )
         return None
     label = f"{indicator.code}. {indicator.name}"
-    preview.show(row, label, _shown(old[0], old[1]), _shown(new["value"], new["progress"]), changed)
-    if not changed:
+    shown_old = _shown(old["value"], old["progress"])
+    preview.show(row, label, shown_old, _shown(new["value"], new["progress"]), changes)
+    if not changes:
         return None
     return {
         "indicator": indicator.pk,
@@ -305,6 +325,26 @@ def _indicator_entry(row: xlsx.Row, indicator, current, preview) -> dict | None:
         **{name: new[name] for name in ("progress", "note", "evidence")},
         "version": current.version if current else 0,
     }
+
+
+def _indicator_changes(old: dict, new: dict) -> list[FieldChange]:
+    """Return every field of an indicator row that the upload changes, figure first."""
+    changes = []
+    if (old["value"], old["progress"]) != (new["value"], new["progress"]):
+        field_name = "progress" if new["progress"] != old["progress"] else "value"
+        changes.append(
+            FieldChange(
+                INDICATORS.header_of(field_name),
+                _shown(old["value"], old["progress"]),
+                _shown(new["value"], new["progress"]),
+            )
+        )
+    changes += [
+        FieldChange(INDICATORS.header_of(name), old[name], new[name], figure=False)
+        for name in ("note", "evidence")
+        if old[name] != new[name]
+    ]
+    return changes
 
 
 def _shown(value, progress="") -> str:
@@ -340,7 +380,12 @@ def _read_budget_rows(books, preview: ProgressPreview) -> list[dict]:
         if amount is None:
             amount = old
         label = f"{line.name} — {source.short_name}"
-        preview.show(row, label, _shown(old), _shown(amount), amount != old)
+        changes = (
+            [FieldChange(BUDGET.header_of("amount"), _shown(old), _shown(amount))]
+            if amount != old
+            else []
+        )
+        preview.show(row, label, _shown(old), _shown(amount), changes)
         if amount != old:
             inputs.append(
                 {

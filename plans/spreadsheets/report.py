@@ -180,7 +180,10 @@ def _subtotal_row(sheet: xlsx.Sheet, label: str, first: int, last: int) -> None:
             sheet.cell(label, bold=True),
             None,
             None,
-            *[sheet.cell(formula, bold=True, fmt=xlsx.INTEGER_FORMAT) for formula in sums],
+            *[
+                sheet.cell(formula, bold=True, fmt=xlsx.INTEGER_FORMAT, formula=True)
+                for formula in sums
+            ],
         ]
     )
 

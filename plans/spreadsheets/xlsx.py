@@ -18,9 +18,11 @@ after templates were handed out is declared optional: files without it read it a
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
+from xml.parsers import expat
 
 from django import forms
 from django.utils.translation import gettext as _
@@ -28,10 +30,13 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import Cell
+from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import column_index_from_string, range_boundaries
 
 from plans.numbers import FigureRule, check_figure, read_figure
+from plans.spreadsheets.formulas import keep_text
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 INTEGER_FORMAT = "#,##0"
@@ -74,10 +79,13 @@ class Sheet:
         for index, width in enumerate(widths, start=1):
             self.ws.column_dimensions[get_column_letter(index)].width = width
 
-    def cell(self, value, *, bold=False, fill=None, fmt=None, wrap=False):
+    def cell(self, value, *, bold=False, fill=None, fmt=None, wrap=False, formula=False):
+        """Return a styled cell: text is text, a formula only where `formula` says so."""
         if isinstance(value, Decimal):
             value = float(value) if value != int(value) else int(value)
         cell = WriteOnlyCell(self.ws, value=value)
+        if not formula:
+            keep_text(cell)
         if isinstance(value, int | float) and not isinstance(value, bool):
             cell.number_format = fmt or number_format(value)
         elif fmt:
@@ -93,7 +101,7 @@ class Sheet:
     def header(self, titles: list[str]) -> None:
         cells = []
         for title in titles:
-            cell = WriteOnlyCell(self.ws, value=title)
+            cell = keep_text(WriteOnlyCell(self.ws, value=title))
             cell.fill, cell.font, cell.border = HEADER_FILL, HEADER_FONT, HEADER_BORDER
             cell.alignment = Alignment(wrap_text=True, vertical="center")
             cells.append(cell)
@@ -251,6 +259,7 @@ def where(sheet: str, row: int, column: str) -> str:
 class Workbooks:
     values: object  # cached values of formulas
     formulas: object  # the formulas themselves, to tell which cells hold one
+    merged_header: dict[str, list[str]] = field(default_factory=dict)  # by sheet title
 
 
 def _too_large() -> UploadRefused:
@@ -259,8 +268,25 @@ def _too_large() -> UploadRefused:
     )
 
 
+def _not_a_workbook() -> UploadRefused:
+    return UploadRefused(
+        [_("This is not an Excel workbook (.xlsx). Save the file as .xlsx and upload again.")]
+    )
+
+
+def _damaged(error: str) -> UploadRefused:
+    return UploadRefused(
+        [_("The workbook is damaged and cannot be read (%(error)s).") % {"error": error}]
+    )
+
+
 def open_workbook(upload) -> Workbooks:
-    """Return the uploaded xlsx opened twice (values and formulas); refuse what is not one."""
+    """Return the uploaded xlsx opened twice (values and formulas); refuse what is not one.
+
+    Every limit below is checked on the compressed package and in one streaming pass over its
+    XML before openpyxl builds a single cell, so a small file that unpacks into gigabytes or
+    millions of cells is refused within the memory and time of reading a real template.
+    """
     size = getattr(upload, "size", None)
     if size is not None and size > MAX_UPLOAD_BYTES:
         raise _too_large()
@@ -268,19 +294,17 @@ def open_workbook(upload) -> Workbooks:
     if len(content) > MAX_UPLOAD_BYTES:
         raise _too_large()
     if not zipfile.is_zipfile(io.BytesIO(content)):
-        raise UploadRefused(
-            [_("This is not an Excel workbook (.xlsx). Save the file as .xlsx and upload again.")]
-        )
+        raise _not_a_workbook()
+    sheets = _check_package(content)
     try:
-        values = load_workbook(io.BytesIO(content), data_only=True)
-        formulas = load_workbook(io.BytesIO(content), data_only=False)
+        titles = _sheet_titles(content)
+        _refuse_large_sheets(sheets, titles)
+        values = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        formulas = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+    except UploadRefused:
+        raise
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for broken files
-        raise UploadRefused(
-            [
-                _("The workbook is damaged and cannot be read (%(error)s).")
-                % {"error": type(exc).__name__}
-            ]
-        ) from exc
+        raise _damaged(type(exc).__name__) from exc
     hidden = [ws.title for ws in values.worksheets if ws.sheet_state != "visible"]
     if hidden:
         raise UploadRefused(
@@ -292,7 +316,221 @@ def open_workbook(upload) -> Workbooks:
                 % {"sheets": ", ".join(hidden)}
             ]
         )
-    return Workbooks(values, formulas)
+    merged = {titles[part]: facts.merged_header for part, facts in sheets.items() if part in titles}
+    return Workbooks(values, formulas, merged)
+
+
+# Limits of an upload, checked before any cell is built. Our templates are a few sheets of at
+# most a few thousand rows and 16 columns; a real one unpacks to a few MB. Each limit leaves
+# a wide margin above that and stays far below what hurts a worker (200 MB, 5 s).
+MAX_PARTS = 500  # files inside the package; Excel writes about 10 plus one per sheet
+MAX_PART_BYTES = 20 * 2**20  # one part unpacked: 5,000 rows x 60 cells of ~60 bytes of XML
+MAX_UNPACKED_BYTES = 50 * 2**20  # the whole package unpacked
+# Deflated spreadsheet XML shrinks about 5 to 30 times; a bomb a thousand. Apache POI refuses
+# above 100 too. Small parts are exempt: their ratio says nothing and they cost nothing.
+MAX_RATIO = 100
+RATIO_CHECKED_FROM = 2**20
+MAX_SHEET_ROWS = MAX_ROWS + 1  # the header and MAX_ROWS records
+MAX_COLUMNS = 60  # the widest table has 16 columns: room for notes typed beside it
+# Cells, and shared strings, in the whole workbook. A plan workbook holds about 10,000 cells;
+# openpyxl reads 50,000 (5,000 rows x 10) twice in about 2 s, so 100,000 keeps the answer
+# within the time budget.
+MAX_CELLS = 100_000
+MAX_XML_ELEMENTS = 1_000_000  # about three per cell, with room for styles and the rest
+MAX_TEXT_CHARS = 32_767  # what Excel lets one cell hold: nobody typed a longer string
+_SCAN_CHUNK = 64 * 1024
+
+
+@dataclass
+class _SheetFacts:
+    """The extent of one worksheet part: declared in <dimension> or reached by its cells."""
+
+    rows: int = 0
+    columns: int = 0
+    merged_header: list[str] = field(default_factory=list)
+
+    def too_large(self) -> bool:
+        return self.rows > MAX_SHEET_ROWS or self.columns > MAX_COLUMNS
+
+
+class _SheetTooLarge(Exception):
+    """Stop reading a sheet part: its extent is already known to be beyond the limits."""
+
+
+def _check_package(content: bytes) -> dict[str, _SheetFacts]:
+    """Refuse a package beyond the limits; return the extent of each worksheet part by name."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as exc:
+        raise _not_a_workbook() from exc
+    if len(members) > MAX_PARTS:
+        raise _damaged(_("more than %(limit)s parts") % {"limit": MAX_PARTS})
+    limit_mb = {"limit": MAX_PART_BYTES // 2**20}
+    for member in members:
+        # zipfile never inflates a member past its declared size (it fails the CRC instead),
+        # so the declared sizes bound what reading the parts below can cost.
+        if member.file_size > MAX_PART_BYTES:
+            raise UploadRefused([_TOO_BIG_UNPACKED % {**limit_mb, "part": member.filename}])
+        ratio = member.file_size / max(member.compress_size, 1)
+        if member.file_size > RATIO_CHECKED_FROM and ratio > MAX_RATIO:
+            raise UploadRefused([_TOO_COMPRESSED % {"part": member.filename, "ratio": MAX_RATIO}])
+    if sum(member.file_size for member in members) > MAX_UNPACKED_BYTES:
+        raise UploadRefused([_TOO_BIG_TOTAL % {"limit": MAX_UNPACKED_BYTES // 2**20}])
+    scan = _XmlScan()
+    try:
+        for member in members:
+            if not member.is_dir():
+                with archive.open(member) as stream:
+                    scan.part(member.filename, stream)
+    except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, EOFError) as exc:
+        raise _damaged(type(exc).__name__) from exc
+    except (expat.ExpatError, ValueError) as exc:
+        raise _damaged(_("invalid XML")) from exc
+    return scan.sheets
+
+
+_TOO_BIG_UNPACKED = gettext_lazy(
+    "The workbook is refused: its part “%(part)s” unpacks to more than %(limit)s MB."
+)
+_TOO_BIG_TOTAL = gettext_lazy("The workbook is refused: it unpacks to more than %(limit)s MB.")
+_TOO_COMPRESSED = gettext_lazy(
+    "The workbook is refused: its part “%(part)s” is compressed more than %(ratio)s times, "
+    "as only a damaged or malicious file is."
+)
+_TOO_MANY_CELLS = gettext_lazy(
+    "The workbook is refused: it has more than %(limit)s cells or texts."
+)
+_TEXT_TOO_LONG = gettext_lazy(
+    "The workbook is refused: a text in it is longer than %(limit)s characters, "
+    "more than a cell of Excel holds."
+)
+_SHEET_BEYOND = gettext_lazy(
+    "Delete the rows and columns after the table, even empty or formatted ones, and upload again."
+)
+
+
+def _local(name: str) -> str:
+    return name.rpartition(":")[2]
+
+
+class _XmlScan:
+    """One streaming pass (expat, nothing kept) over every XML part of a package."""
+
+    def __init__(self):
+        self.sheets: dict[str, _SheetFacts] = {}
+        self.elements = 0
+        self.counts = {"si": 0, "c": 0}
+
+    def part(self, name: str, stream) -> None:
+        """Scan one part; refuse it, or record its extent if it is a worksheet."""
+        chunk = stream.read(_SCAN_CHUNK)
+        if not chunk.lstrip(b"\xef\xbb\xbf\xff\xfe \t\r\n").startswith((b"<", b"\x00<")):
+            return  # not XML (an image, printer settings): openpyxl reads none in read-only
+        self.name, self.facts = name, None
+        self.stack: list[str] = []
+        self.text_depth = 0  # depth of the <si>/<is> whose runs add up to one string
+        self.text = 0
+        self.row = self.column = 0
+        parser = expat.ParserCreate()
+        parser.buffer_text = True
+        parser.StartElementHandler = self.start
+        parser.EndElementHandler = self.end
+        parser.CharacterDataHandler = self.characters
+        parser.StartDoctypeDeclHandler = self.doctype  # entities are how XML bombs expand
+        try:
+            while chunk:
+                parser.Parse(chunk, False)
+                chunk = stream.read(_SCAN_CHUNK)
+            parser.Parse(b"", True)
+        except _SheetTooLarge:
+            pass
+
+    def doctype(self, *args) -> None:
+        raise _damaged(_("a document type declaration"))
+
+    def characters(self, data: str) -> None:
+        self.text += len(data)
+        if self.text > MAX_TEXT_CHARS:
+            raise UploadRefused([_TEXT_TOO_LONG % {"limit": MAX_TEXT_CHARS}])
+
+    def end(self, name: str) -> None:
+        if len(self.stack) == self.text_depth:
+            self.text_depth = 0
+        self.stack.pop()
+
+    def start(self, name: str, attrs: dict) -> None:
+        self.elements += 1
+        if self.elements > MAX_XML_ELEMENTS:
+            raise _damaged(_("more than %(limit)s XML elements") % {"limit": MAX_XML_ELEMENTS})
+        local = _local(name)
+        parent = self.stack[-1] if self.stack else ""
+        self.stack.append(local)
+        if not self.text_depth:
+            self.text = 0
+            if local in ("si", "is"):
+                self.text_depth = len(self.stack)
+        if local == "si" and parent == "sst":
+            self.count("si")
+        elif local == "c" and parent == "row":
+            self.count("c")
+            ref = attrs.get("r")
+            column = column_index_from_string(ref.rstrip("0123456789")) if ref else None
+            self.column = column or self.column + 1
+            self.reach(self.row, self.column)
+        elif local == "row" and parent == "sheetData":
+            self.row = int(attrs["r"]) if attrs.get("r") else self.row + 1
+            self.column = 0
+            self.reach(self.row, 0)
+        elif local == "dimension" and attrs.get("ref"):
+            min_col, min_row, max_col, max_row = range_boundaries(attrs["ref"])
+            self.reach(max_row or min_row or 0, max_col or min_col or 0)
+        elif local == "mergeCell" and attrs.get("ref"):
+            if range_boundaries(attrs["ref"])[1] == 1 and len(self.sheet.merged_header) < 20:
+                self.sheet.merged_header.append(attrs["ref"])
+
+    @property
+    def sheet(self) -> _SheetFacts:
+        if self.facts is None:
+            self.facts = self.sheets[self.name] = _SheetFacts()
+        return self.facts
+
+    def count(self, kind: str) -> None:
+        self.counts[kind] += 1
+        if self.counts[kind] > MAX_CELLS:
+            raise UploadRefused([_TOO_MANY_CELLS % {"limit": MAX_CELLS}])
+
+    def reach(self, row: int, column: int) -> None:
+        sheet = self.sheet
+        sheet.rows, sheet.columns = max(sheet.rows, row), max(sheet.columns, column)
+        if sheet.too_large():
+            raise _SheetTooLarge
+
+
+def _sheet_titles(content: bytes) -> dict[str, str]:
+    """Return each worksheet part's sheet title, read from the workbook part alone."""
+    reader = ExcelReader(io.BytesIO(content), read_only=True)
+    reader.read_manifest()
+    reader.read_workbook()
+    return {rel.target: sheet.name for sheet, rel in reader.parser.find_sheets()}
+
+
+def _refuse_large_sheets(sheets: dict[str, _SheetFacts], titles: dict[str, str]) -> None:
+    messages = []
+    for part, facts in sheets.items():
+        name = titles.get(part, part)
+        if facts.rows > MAX_SHEET_ROWS:
+            messages.append(
+                _("The sheet “%(sheet)s” has more than %(limit)s rows.")
+                % {"sheet": name, "limit": MAX_ROWS}
+            )
+        if facts.columns > MAX_COLUMNS:
+            messages.append(
+                _("The sheet “%(sheet)s” has more than %(limit)s columns.")
+                % {"sheet": name, "limit": MAX_COLUMNS}
+            )
+    if messages:
+        raise UploadRefused([*messages, str(_SHEET_BEYOND)])
 
 
 # Quoted text and backslash-escaped characters in a number format are shown as they are.
@@ -348,19 +586,14 @@ def _checked_header(books, name, required, errors) -> dict[str, int] | None:
     if not has_sheet(books, name, errors):
         return None
     values = books.values[name]
-    if values.max_row > MAX_ROWS + 1:
+    # Rows and columns beyond the limits were refused when the file was opened.
+    merged = books.merged_header.get(name)
+    if merged:
         errors.append(
-            _("The sheet “%(sheet)s” has more than %(limit)s rows.")
-            % {"sheet": name, "limit": MAX_ROWS}
+            _("Sheet “%(sheet)s”: the header has merged cells (%(range)s); unmerge them.")
+            % {"sheet": name, "range": ", ".join(merged)}
         )
         return None
-    for merged in values.merged_cells.ranges:
-        if merged.min_row == 1:
-            errors.append(
-                _("Sheet “%(sheet)s”: the header has merged cells (%(range)s); unmerge them.")
-                % {"sheet": name, "range": merged.coord}
-            )
-            return None
     header = [str(c.value).strip() if c.value is not None else "" for c in values[1]]
     columns = {title: index for index, title in enumerate(header) if title}
     missing = [title for title in required if title not in columns]
@@ -376,9 +609,9 @@ def _checked_header(books, name, required, errors) -> dict[str, int] | None:
 def _cell_rows(books, name):
     """Yield (row number, cells) below the header of sheet `name`, blank rows skipped."""
     values, formulas = books.values[name], books.formulas[name]
-    for row_values, row_formulas in zip(
-        values.iter_rows(min_row=2), formulas.iter_rows(min_row=2), strict=False
-    ):
+    # Read-only sheets yield every row from min_row on, gaps as blank rows: count them.
+    rows = zip(values.iter_rows(min_row=2), formulas.iter_rows(min_row=2), strict=False)
+    for number, (row_values, row_formulas) in enumerate(rows, start=2):
         cells = [
             CellValue(
                 value_cell.value,
@@ -388,7 +621,7 @@ def _cell_rows(books, name):
             for value_cell, formula_cell in zip(row_values, row_formulas, strict=False)
         ]
         if not all(cell.value in (None, "") for cell in cells):
-            yield row_values[0].row, cells
+            yield number, cells
 
 
 def _at(cells: list[CellValue], index: int | None) -> CellValue:

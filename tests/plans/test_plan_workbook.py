@@ -285,3 +285,17 @@ def test_a_plan_code_that_is_a_page_of_the_portal_is_refused(admin_client):
     errors = response.context["preview"].errors
     assert any("“new”" in e and "chọn mã khác" in e for e in errors), errors
     assert not Plan.objects.filter(slug="new").exists()
+
+
+def test_confirming_the_same_preview_twice_creates_one_plan_and_says_why(admin_client):
+    plan = f.rich_plan()
+    content = exported(admin_client, plan.slug)
+    plan.delete()
+    payload = upload(admin_client, content).context["preview"].payload
+    first = admin_client.post(reverse("plans:new-plan"), {"payload": payload})
+    assert first.status_code == 302
+    second = admin_client.post(reverse("plans:new-plan"), {"payload": payload}, follow=True)
+    assert second.status_code == 200
+    shown = " ".join(str(m) for m in second.context["messages"])
+    assert "Đã có văn bản mã “hg-qh”" in shown, shown
+    assert Plan.objects.filter(slug="hg-qh").count() == 1
