@@ -28,15 +28,15 @@ class LineRow:
     cells: list[SourceCell]
 
 
-def disbursement_rows(plan: Plan, year: int) -> list[LineRow]:
+def disbursement_rows(plan: Plan, year: int, *, statuses=None) -> list[LineRow]:
     """Return each budget line with, per funding source, what was planned and disbursed.
 
-    A line's sources are those of its allocations (any year) and of recorded disbursements;
-    a line with neither offers the 'not split by source' column. Four queries in all.
+    Only disbursements with one of `statuses` (default: all) are shown. A line's sources are
+    those of its allocations (any year) and of the disbursements shown; a line with neither
+    offers the 'not split by source' column. Four queries in all.
     """
-    lines = (
-        BudgetLine.objects.filter(plan=plan).with_amounts(year=year).order_by("position", "code")
-    )
+    shown = {"year": year} if statuses is None else {"year": year, "status__in": statuses}
+    lines = BudgetLine.objects.filter(plan=plan).with_amounts(**shown).order_by("position", "code")
     unsplit = None
     rows = []
     for line in lines:

@@ -14,7 +14,7 @@ from plans import access, pages, selectors
 def entry(request, slug, year):
     plan = access.get_plan_for_user(request.user, slug, action=pages.action_of(request))
     plan_year = pages.plan_year(plan, year)
-    rows = disbursement_rows(plan, year)
+    rows = disbursement_rows(plan, year, statuses=access.figure_statuses(request.user, plan))
     data = request.POST if request.method == "POST" else None
     forms_by_key = {}
     for row in rows:

@@ -36,23 +36,22 @@ class SectionRows:
     rows: list[EntryRow]
 
 
-def entry_rows(plan: Plan, year: int) -> list[SectionRows]:
+def entry_rows(plan: Plan, year: int, *, statuses=None) -> list[SectionRows]:
     """Return the plan's indicators grouped by section, with the figures the entry screen shows.
 
-    Four queries whatever the plan's size: indicators with sections, targets, and the actuals
-    of `year` and the year before.
+    Only actuals with one of `statuses` (default: all) are shown. Four queries whatever the
+    plan's size: indicators with sections, targets, and the actuals of `year` and the year
+    before.
     """
+    actuals = Actual.objects.filter(year__in=[year - 1, year])
+    if statuses is not None:
+        actuals = actuals.filter(status__in=statuses)
     indicators = (
         Indicator.objects.filter(plan=plan)
         .select_related("section")
         .prefetch_related(
             Prefetch("targets", queryset=Target.objects.order_by("year")),
-            Prefetch(
-                "actuals",
-                queryset=Actual.objects.filter(year__in=[year - 1, year]).select_related(
-                    "entered_by"
-                ),
-            ),
+            Prefetch("actuals", queryset=actuals.select_related("entered_by")),
         )
         .order_by("section__position", "section__code", "position", "code")
     )

@@ -17,7 +17,7 @@ from plans.models import Plan
 def entry(request, slug, year):
     plan = access.get_plan_for_user(request.user, slug, action=pages.action_of(request))
     plan_year = pages.plan_year(plan, year)
-    groups = entry_rows(plan, year)
+    groups = entry_rows(plan, year, statuses=access.figure_statuses(request.user, plan))
     data = request.POST if request.method == "POST" else None
     forms_by_key = {}
     for group in groups:

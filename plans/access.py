@@ -14,7 +14,7 @@ from django.http import Http404
 
 from budgets.models import BudgetLine
 from indicators.models import Indicator
-from plans.models import Plan, Province
+from plans.models import Plan, Province, ReviewStatus
 
 ENTER = "plans.enter_figures"
 APPROVE = "plans.approve_figures"
@@ -107,6 +107,18 @@ def sees_unapproved(user, plan: Plan) -> bool:
     return reaches(user, plan.province_id) and (
         user_province_id(user) == plan.province_id or user.has_perm(ENTER)
     )
+
+
+def figure_statuses(user, plan: Plan) -> tuple[str, ...]:
+    """Return the review statuses of `plan`'s figures that `user` may see on any page.
+
+    The drafts rule (sees_unapproved) as a status filter, for the entry screens: a viewer who
+    may not see unapproved figures (a national leader) sees approved ones only, never a draft,
+    as on the dashboards, the API, the reports and the history pages.
+    """
+    if sees_unapproved(user, plan):
+        return tuple(ReviewStatus.values)
+    return (ReviewStatus.APPROVED,)
 
 
 def _get_for_user(user, queryset: QuerySet, province_id_of, action: Action, **lookup):

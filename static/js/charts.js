@@ -3,7 +3,19 @@
  * hundred indicators stays fast. Without JavaScript the tables carry the same figures. */
 (function () {
   "use strict";
-  var config = { displaylogo: false, responsive: true, locale: "vi" };
+  // Closed government networks: no plotly logo linking out, no "Share chart" button (it posts the
+  // figure and the page's origin to Plotly Cloud), and no cloud address to post to. plotly.js 4.x
+  // names the button "sendChartToCloud" (older releases "sendDataToCloud"); it has no "Edit in
+  // Chart Studio" button or showEditInChartStudio option any more.
+  // Download-as-image stays. The Vietnamese words come from plotly-locale-vi.js.
+  var config = {
+    displaylogo: false,
+    showSendToCloud: false,
+    plotlyServerURL: "",
+    modeBarButtonsToRemove: ["sendChartToCloud", "sendDataToCloud"],
+    responsive: true,
+    locale: /^vi\b/i.test(document.documentElement.lang) ? "vi" : "en"
+  };
 
   function draw(holder) {
     if (holder.dataset.drawn || typeof Plotly === "undefined") { return; }
