@@ -267,7 +267,11 @@ def progress_upload(request, slug, year):
     if request.method == "POST" and "payload" in request.POST:
         try:
             count = progress.progress_apply(
-                plan=plan, year=year, payload=request.POST["payload"], user=request.user
+                plan=plan,
+                year=year,
+                payload=request.POST["payload"],
+                user=request.user,
+                overwrite=request.POST.getlist("overwrite"),
             )
         except signing.BadSignature:
             messages.error(

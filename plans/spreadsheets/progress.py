@@ -3,6 +3,10 @@
 The upload is read in two steps: a preview that writes nothing and carries what it read in a
 signed payload, then one transaction when the user confirms. Both sheets of figures are
 declared once below; the writer and the reader both follow the declaration.
+
+Each row carries the version of its figure when the template was made. A figure saved by
+someone else since then is never overwritten unawares: a file still holding the older value
+changes nothing, a file changing it shows a conflict written only if the user ticks it.
 """
 
 from dataclasses import dataclass, field
@@ -16,15 +20,21 @@ from budgets.models import MONEY_PLACES, Disbursement, FundingSource
 from budgets.services import DisbursementInput, disbursements_save
 from indicators.models import Actual
 from indicators.services import ActualInput, actuals_save
-from plans.models import Plan, PlanYear
+from plans.models import Plan, PlanYear, ReportedFigure
 from plans.numbers import FigureRule, format_figure
 from plans.spreadsheets import xlsx
 from plans.spreadsheets.xlsx import Column
-from plans.workflow import locked_message
+from plans.workflow import EditConflict, EntryRefused, locked_message
 
 SIGNING_SALT = "ictplan.progress-upload"
 MONEY_RULE = FigureRule.for_money("triệu đồng", places=MONEY_PLACES)
 CHOICES_HINT = ", ".join(str(label) for _code, label in Actual.Progress.choices)
+
+# The version of each row's figure when the template was made (0: none yet). An upload compares
+# the file with the figure as it was then, so a row saved by someone else since is never
+# overwritten unawares. Optional: templates made before it existed upload as they always did.
+VERSION_HEADER = "Phiên bản (không sửa)"
+VERSION_COLUMN = Column(VERSION_HEADER, "version", required=False, width=10, fmt=xlsx.PLAIN_FORMAT)
 
 INFO = xlsx.FieldSheet(
     "Thông tin",
@@ -52,6 +62,7 @@ INDICATORS = xlsx.Table(
         Column("Tiến độ (định tính)", "progress", width=20),
         Column("Ghi chú", "note", width=30),
         Column("Minh chứng", "evidence", required=False, width=30),
+        VERSION_COLUMN,
     ),
     freeze="C2",
 )
@@ -66,6 +77,7 @@ BUDGET = xlsx.Table(
         Column("Nguồn vốn", "source_name", width=18),
         Column("Kế hoạch (triệu đồng)", "planned", width=20),
         Column("Giải ngân (triệu đồng)", "amount", width=20),
+        VERSION_COLUMN,
     ),
     freeze="C2",
 )
@@ -100,6 +112,7 @@ def progress_template(plan, year: int, entry_groups, budget_rows) -> xlsx.Report
                 "source_name": cell.source.short_name,
                 "planned": cell.planned_total,
                 "amount": cell.current.amount if cell.current else None,
+                "version": cell.current.version if cell.current else 0,
             }
             for line_row in budget_rows
             for cell in line_row.cells
@@ -129,6 +142,7 @@ def _indicator_record(row) -> dict:
         "progress": current.get_progress_display() if current and current.progress else None,
         "note": current.note if current else None,
         "evidence": current.evidence if current else None,
+        "version": current.version if current else 0,
     }
 
 
@@ -150,6 +164,12 @@ class PreviewRow:
     old: str
     new: str
     changes: list[FieldChange]
+    key: str = ""  # names the row in the payload and in the form's overwrite choice
+    # Saved by someone else after the template was made: the file's copy is older.
+    saved_since: bool = False
+    conflict: bool = False  # saved since, and changed in the file too: written only if chosen
+    saved_by: str = ""
+    saved_at: object = None
 
     @property
     def changed(self) -> bool:
@@ -174,10 +194,75 @@ class ProgressPreview:
 
     @property
     def changed_count(self) -> int:
-        return sum(row.changed for row in self.rows)
+        """Return how many rows confirming writes without being asked to overwrite."""
+        return sum(row.changed and not row.conflict for row in self.rows)
 
-    def show(self, row: xlsx.Row, label: str, old: str, new: str, changes: list) -> None:
-        self.rows.append(PreviewRow(row.table.title, row.number, label, old, new, changes))
+    @property
+    def conflict_count(self) -> int:
+        return sum(row.conflict for row in self.rows)
+
+
+@dataclass
+class FileRow:
+    """One row of figures as the file holds it, before it is compared with what is stored."""
+
+    row: xlsx.Row
+    key: str
+    label: str
+    identity: tuple  # the stored figure's keys besides the year: (indicator,) or (line, source)
+    stored: ReportedFigure | None  # the figure now stored, its author joined
+    typed: dict  # the file's value by field; None or "" where the cell is blank
+    version: int | None  # the version downloaded; None from a template that has none
+
+    @property
+    def saved_since(self) -> bool:
+        """Return whether the stored figure is not the one the template was made from."""
+        return self.version is not None and self.version != (
+            self.stored.version if self.stored else 0
+        )
+
+    def compare(self, empty: dict, at_download: dict) -> tuple[dict, dict, bool]:
+        """Return (stored, to write, conflict) by field: what the file changed, kept otherwise.
+
+        The file is compared with the figure as it was downloaded, so a cell still holding that
+        older value changes nothing; a change to a figure saved since is a conflict.
+        """
+        fields = empty.keys()
+        stored = {name: getattr(self.stored, name) for name in fields} if self.stored else empty
+        downloaded = stored
+        if self.saved_since:
+            record = at_download.get((*self.identity, self.version))
+            if record is not None:
+                downloaded = {name: getattr(record, name) for name in fields}
+            elif self.version == 0:
+                downloaded = empty
+            # A lost version (no history record) leaves the stored figure: any difference
+            # from it is then a conflict, never a silent overwrite.
+        typed = {
+            name: value
+            for name, value in self.typed.items()
+            if value not in (None, "") and value != downloaded[name]
+        }
+        wanted = {**stored, **typed}
+        return stored, wanted, self.saved_since and wanted != stored
+
+    def show(self, preview: ProgressPreview, old: str, new: str, changes, conflict: bool) -> None:
+        entered_by = self.stored.entered_by if self.stored else None
+        preview.rows.append(
+            PreviewRow(
+                self.row.table.title,
+                self.row.number,
+                self.label,
+                old,
+                new,
+                changes,
+                key=self.key,
+                saved_since=self.saved_since,
+                conflict=conflict,
+                saved_by=str(entered_by or "") if self.saved_since else "",
+                saved_at=self.stored.updated_at if self.saved_since and self.stored else None,
+            )
+        )
 
 
 def progress_preview(plan: Plan, year: int, upload) -> ProgressPreview:
@@ -231,6 +316,50 @@ def _check_plan_and_year(info: dict, plan: Plan, year: int, errors: list[str]) -
         )
 
 
+def _file_version(row: xlsx.Row, errors: list[str]) -> int | None:
+    """Return the version a row was downloaded at; None when the file does not say."""
+    if row.refuse_unset_formulas(["version"], errors):
+        return None
+    value = row["version"].value
+    if value is None or xlsx.text(value) == "":
+        return None
+    try:
+        version = Decimal(xlsx.text(value))
+    except InvalidOperation:
+        version = None
+    if isinstance(value, bool) or version is None or version < 0 or version != int(version):
+        errors.append(
+            f"{row.where('version')}: «{value}» — "
+            + _("this column must not be changed; download the template again.")
+        )
+        return None
+    return int(version)
+
+
+def _at_download(model, year: int, file_rows: list[FileRow], identity: tuple[str, ...]) -> dict:
+    """Return the history record of each figure saved since the download, by keys and version.
+
+    One query for the whole file, and none when no row was saved since.
+    """
+    wanted = [row for row in file_rows if row.saved_since and row.version]
+    if not wanted:
+        return {}
+    records = (
+        model.history.filter(
+            year=year,
+            version__in={row.version for row in wanted},
+            **{f"{identity[0]}__in": {row.identity[0] for row in wanted}},
+        )
+        .exclude(history_type="-")
+        .order_by("history_date", "history_id")
+    )
+    # The latest record of a version: a review changes the status, never the figure.
+    return {
+        (*(getattr(record, name) for name in identity), record.version): record
+        for record in records
+    }
+
+
 def _progress_code(row: xlsx.Row, errors: list[str]) -> str:
     text = row.text("progress")
     if not text:
@@ -246,20 +375,30 @@ def _progress_code(row: xlsx.Row, errors: list[str]) -> str:
     return code or ""
 
 
+INDICATOR_EMPTY = {"value": None, "progress": "", "note": "", "evidence": ""}
+
+
 def _read_indicator_rows(books, preview: ProgressPreview) -> list[dict]:
     rows = INDICATORS.read(books, preview.errors)
     if rows is None:
         return []
     plan, year = preview.plan, preview.year
     indicators = {i.code: i for i in plan.indicators.all()}
-    actuals = {a.indicator_id: a for a in Actual.objects.filter(indicator__plan=plan, year=year)}
+    actuals = {
+        a.indicator_id: a
+        for a in Actual.objects.filter(indicator__plan=plan, year=year).select_related("entered_by")
+    }
     seen: dict[str, int] = {}
-    inputs = []
+    file_rows = []
     for row in rows:
         indicator = _indicator_once(row, indicators, seen, preview.errors)
         if indicator is not None:
-            entered = _indicator_entry(row, indicator, actuals.get(indicator.pk), preview)
-            inputs += [entered] if entered else []
+            file_rows.append(_indicator_row(row, indicator, actuals.get(indicator.pk), preview))
+    at_download = _at_download(Actual, year, file_rows, ("indicator_id",))
+    inputs = []
+    for file_row in file_rows:
+        entered = _indicator_entry(file_row, at_download, preview)
+        inputs += [entered] if entered else []
     return inputs
 
 
@@ -283,8 +422,8 @@ def _indicator_once(row: xlsx.Row, indicators: dict, seen: dict, errors: list[st
     return indicator
 
 
-def _indicator_entry(row: xlsx.Row, indicator, current, preview) -> dict | None:
-    """Show one indicator row in the preview; return what confirming it writes, if anything."""
+def _indicator_row(row: xlsx.Row, indicator, current, preview) -> FileRow:
+    """Read one indicator row of the file; record an error for each unreadable cell."""
     errors = preview.errors
     row.refuse_unset_formulas(INDICATOR_ENTRIES, errors)
     value = xlsx.cell_figure(
@@ -293,37 +432,47 @@ def _indicator_entry(row: xlsx.Row, indicator, current, preview) -> dict | None:
         where=row.where("value"),
         errors=errors,
     )
-    progress = _progress_code(row, errors)
-    # Blank cells keep what is recorded: a template row left empty changes nothing.
-    new = {
-        "value": value if value is not None else (current.value if current else None),
-        "progress": progress or (current.progress if current else ""),
-        "note": row.text("note") or (current.note if current else ""),
-        "evidence": row.text("evidence") or (current.evidence if current else ""),
-    }
-    if indicator.is_qualitative:
-        new["value"] = current.value if current else None
-    old = (
-        {name: getattr(current, name) for name in INDICATOR_ENTRIES}
-        if current
-        else {"value": None, "progress": "", "note": "", "evidence": ""}
+    return FileRow(
+        row=row,
+        key=f"i{indicator.pk}",
+        label=f"{indicator.code}. {indicator.name}",
+        identity=(indicator.pk,),
+        stored=current,
+        typed={
+            # A qualitative objective has a progress, never a value.
+            "value": None if indicator.is_qualitative else value,
+            "progress": _progress_code(row, errors),
+            "note": row.text("note"),
+            "evidence": row.text("evidence"),
+        },
+        version=_file_version(row, errors),
     )
+
+
+def _indicator_entry(file_row: FileRow, at_download: dict, preview) -> dict | None:
+    """Show one indicator row in the preview; return what confirming it writes, if anything."""
+    # Blank cells keep what is recorded: a template row left empty changes nothing.
+    old, new, conflict = file_row.compare(INDICATOR_EMPTY, at_download)
     changes = _indicator_changes(old, new)
     if changes and new["value"] is None and not new["progress"]:
-        errors.append(
-            f"{row.where('value')}: " + _("Enter the figure that the note or evidence belongs to.")
+        preview.errors.append(
+            f"{file_row.row.where('value')}: "
+            + _("Enter the figure that the note or evidence belongs to.")
         )
         return None
-    label = f"{indicator.code}. {indicator.name}"
     shown_old = _shown(old["value"], old["progress"])
-    preview.show(row, label, shown_old, _shown(new["value"], new["progress"]), changes)
+    file_row.show(preview, shown_old, _shown(new["value"], new["progress"]), changes, conflict)
     if not changes:
         return None
+    stored = file_row.stored
     return {
-        "indicator": indicator.pk,
+        "key": file_row.key,
+        "conflict": conflict,
+        "indicator": file_row.identity[0],
         "value": str(new["value"]) if new["value"] is not None else None,
         **{name: new[name] for name in ("progress", "note", "evidence")},
-        "version": current.version if current else 0,
+        # The version shown: a figure saved after the preview is caught on confirm.
+        "version": stored.version if stored else 0,
     }
 
 
@@ -364,10 +513,13 @@ def _read_budget_rows(books, preview: ProgressPreview) -> list[dict]:
     lines = {line.code: line for line in plan.budget_lines.all()}
     sources = {source.code: source for source in FundingSource.objects.all()}
     current = {
-        (d.line_id, d.source_id): d for d in Disbursement.objects.filter(line__plan=plan, year=year)
+        (d.line_id, d.source_id): d
+        for d in Disbursement.objects.filter(line__plan=plan, year=year).select_related(
+            "entered_by"
+        )
     }
     seen = {}
-    inputs = []
+    file_rows = []
     for row in rows:
         line, source = _line_and_source(row, lines, sources, seen, errors)
         if line is None or row.refuse_unset_formulas(["amount"], errors):
@@ -375,24 +527,37 @@ def _read_budget_rows(books, preview: ProgressPreview) -> list[dict]:
         amount = xlsx.cell_figure(
             row["amount"], rule=MONEY_RULE, where=row.where("amount"), errors=errors
         )
-        existing = current.get((line.pk, source.pk))
-        old = existing.amount if existing else None
-        if amount is None:
-            amount = old
-        label = f"{line.name} — {source.short_name}"
+        file_rows.append(
+            FileRow(
+                row=row,
+                key=f"d{line.pk}-{source.pk}",
+                label=f"{line.name} — {source.short_name}",
+                identity=(line.pk, source.pk),
+                stored=current.get((line.pk, source.pk)),
+                typed={"amount": amount},
+                version=_file_version(row, errors),
+            )
+        )
+    at_download = _at_download(Disbursement, year, file_rows, ("line_id", "source_id"))
+    inputs = []
+    for file_row in file_rows:
+        old, new, conflict = file_row.compare({"amount": None}, at_download)
         changes = (
-            [FieldChange(BUDGET.header_of("amount"), _shown(old), _shown(amount))]
-            if amount != old
+            [FieldChange(BUDGET.header_of("amount"), _shown(old["amount"]), _shown(new["amount"]))]
+            if new != old
             else []
         )
-        preview.show(row, label, _shown(old), _shown(amount), changes)
-        if amount != old:
+        file_row.show(preview, _shown(old["amount"]), _shown(new["amount"]), changes, conflict)
+        if changes:
+            line_pk, source_pk = file_row.identity
             inputs.append(
                 {
-                    "line": line.pk,
-                    "source": source.pk,
-                    "amount": str(amount),
-                    "version": existing.version if existing else 0,
+                    "key": file_row.key,
+                    "conflict": conflict,
+                    "line": line_pk,
+                    "source": source_pk,
+                    "amount": str(new["amount"]),
+                    "version": file_row.stored.version if file_row.stored else 0,
                 }
             )
     return inputs
@@ -426,16 +591,29 @@ def _line_and_source(row: xlsx.Row, lines, sources, seen, errors):
     return line, source
 
 
-@transaction.atomic
-def progress_apply(*, plan: Plan, year: int, payload: str, user) -> int:
+def progress_apply(*, plan: Plan, year: int, payload: str, user, overwrite=()) -> int:
     """Write a confirmed preview in one transaction; return how many figures changed.
 
-    The payload is signed, so it says exactly what the preview showed; figures changed by
-    someone else since then are caught by the services' version checks.
+    The payload is signed, so it says exactly what the preview showed. A row the preview showed
+    as a conflict is written only if its key is in `overwrite`. A figure someone saved since
+    the preview writes nothing: EntryRefused names it.
     """
     data = signing.loads(payload, salt=SIGNING_SALT, max_age=60 * 60 * 24)
     if data["plan"] != plan.slug or data["year"] != year:
         raise signing.BadSignature("payload for another plan or year")
+    chosen = set(overwrite)
+
+    def wanted(rows: list[dict]) -> list[dict]:
+        return [row for row in rows if not row.get("conflict") or row.get("key") in chosen]
+
+    try:
+        with transaction.atomic():
+            return _write(plan, year, wanted(data["actuals"]), wanted(data["disbursements"]), user)
+    except EditConflict as conflict:
+        raise EntryRefused(_changed_since_preview(plan, conflict)) from conflict
+
+
+def _write(plan: Plan, year: int, actuals: list[dict], disbursements: list[dict], user) -> int:
     indicators = {i.pk: i for i in plan.indicators.all()}
     lines = {line.pk: line for line in plan.budget_lines.all()}
     sources = {s.pk: s for s in FundingSource.objects.all()}
@@ -448,7 +626,7 @@ def progress_apply(*, plan: Plan, year: int, payload: str, user) -> int:
             evidence=row["evidence"],
             version=row["version"],
         )
-        for row in data["actuals"]
+        for row in actuals
     ]
     disbursement_rows = [
         DisbursementInput(
@@ -457,7 +635,7 @@ def progress_apply(*, plan: Plan, year: int, payload: str, user) -> int:
             amount=Decimal(row["amount"]),
             version=row["version"],
         )
-        for row in data["disbursements"]
+        for row in disbursements
     ]
     reason = _("imported from a workbook")
     count = 0
@@ -468,3 +646,25 @@ def progress_apply(*, plan: Plan, year: int, payload: str, user) -> int:
             plan=plan, year=year, user=user, rows=disbursement_rows, reason=reason
         )
     return count
+
+
+def _changed_since_preview(plan: Plan, conflict: EditConflict) -> str:
+    """Return the message naming each figure saved by someone else after the preview."""
+    codes = {i.pk: i.code for i in plan.indicators.all()}
+    lines = {line.pk: line.code for line in plan.budget_lines.all()}
+    sources = {s.pk: s.code for s in FundingSource.objects.all()}
+    named = []
+    for item in conflict.conflicts:
+        if isinstance(item.key, tuple):
+            line, source = item.key
+            what = f"{lines.get(line, '?')}/{sources.get(source, '?')}"
+        else:
+            what = codes.get(item.key, "?")
+        named.append(
+            _("%(what)s (now %(theirs)s, by %(who)s)")
+            % {"what": what, "theirs": item.theirs, "who": item.saved_by or "?"}
+        )
+    return _(
+        "Nothing was saved: %(figures)s changed after the preview; upload the file again "
+        "to see the figures now recorded."
+    ) % {"figures": "; ".join(named)}
