@@ -6,7 +6,13 @@ from import_export.admin import ExportMixin, ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from budgets.models import Allocation, BudgetLine, Disbursement, FundingSource, StatedTotal
-from plans.admin_mixins import FoldedSearchMixin
+from plans.admin_mixins import (
+    FoldedSearchMixin,
+    ProvinceScopedMixin,
+    ReadOnlyFigureMixin,
+    ReadOnlyInlineMixin,
+    VietnameseNumbersMixin,
+)
 from plans.resources import natural_key_resource
 
 
@@ -33,7 +39,7 @@ class FundingSourceAdmin(ImportExportMixin, SimpleHistoryAdmin):
     search_fields = ["code", "short_name"]
 
 
-class AllocationInline(admin.TabularInline):
+class AllocationInline(VietnameseNumbersMixin, admin.TabularInline):
     model = Allocation
     fields = ["year_from", "year_to", "source", "amount", "amount_printed"]
     extra = 0
@@ -42,7 +48,7 @@ class AllocationInline(admin.TabularInline):
         return super().get_queryset(request).select_related("source")
 
 
-class DisbursementInline(admin.TabularInline):
+class DisbursementInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = Disbursement
     fields = ["year", "source", "amount", "status", "note", "entered_by"]
     readonly_fields = ["entered_by"]
@@ -53,13 +59,13 @@ class DisbursementInline(admin.TabularInline):
 
 
 @admin.register(BudgetLine)
-class BudgetLineAdmin(ExportMixin, FoldedSearchMixin, SimpleHistoryAdmin):
+class BudgetLineAdmin(ExportMixin, FoldedSearchMixin, ProvinceScopedMixin, SimpleHistoryAdmin):
     resource_classes = [natural_key_resource(BudgetLine, ["plan", "code"])]
     list_display = ["name", "code", "plan", "sector", "printed_unit", "planned", "disbursed"]
     list_select_related = ["plan", "sector"]
     list_filter = [
         ("plan__province", admin.RelatedOnlyFieldListFilter),
-        "plan",
+        ("plan", admin.RelatedOnlyFieldListFilter),
         ("sector", admin.RelatedOnlyFieldListFilter),
         ("allocations__year_from", admin.AllValuesFieldListFilter),
     ]
@@ -86,7 +92,8 @@ class BudgetLineAdmin(ExportMixin, FoldedSearchMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Allocation)
-class AllocationAdmin(ExportMixin, SimpleHistoryAdmin):
+class AllocationAdmin(ExportMixin, ProvinceScopedMixin, SimpleHistoryAdmin):
+    province_field = "line__plan__province"
     resource_classes = [
         natural_key_resource(Allocation, ["line", "year_from", "year_to", "source"])
     ]
@@ -94,7 +101,7 @@ class AllocationAdmin(ExportMixin, SimpleHistoryAdmin):
     list_select_related = ["line", "line__plan", "source"]
     list_filter = [
         ("line__plan__province", admin.RelatedOnlyFieldListFilter),
-        "line__plan",
+        ("line__plan", admin.RelatedOnlyFieldListFilter),
         ("line__sector", admin.RelatedOnlyFieldListFilter),
         "year_from",
         "source",
@@ -108,13 +115,16 @@ class AllocationAdmin(ExportMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Disbursement)
-class DisbursementAdmin(ExportMixin, SimpleHistoryAdmin):
+class DisbursementAdmin(ExportMixin, ReadOnlyFigureMixin, SimpleHistoryAdmin):
+    province_field = "line__plan__province"
+    plan_field = "line__plan"
+    entry_url_name = "budgets:entry"
     resource_classes = [natural_key_resource(Disbursement, ["line", "year", "source"])]
     list_display = ["line", "plan", "year", "source", "amount", "status", "entered_by"]
     list_select_related = ["line", "line__plan", "source", "entered_by"]
     list_filter = [
         ("line__plan__province", admin.RelatedOnlyFieldListFilter),
-        "line__plan",
+        ("line__plan", admin.RelatedOnlyFieldListFilter),
         ("line__sector", admin.RelatedOnlyFieldListFilter),
         "year",
         "source",
@@ -128,17 +138,15 @@ class DisbursementAdmin(ExportMixin, SimpleHistoryAdmin):
     def plan(self, disbursement):
         return disbursement.line.plan
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.entered_by = request.user
-        super().save_model(request, obj, form, change)
-
 
 @admin.register(StatedTotal)
-class StatedTotalAdmin(ExportMixin, SimpleHistoryAdmin):
+class StatedTotalAdmin(ExportMixin, ProvinceScopedMixin, SimpleHistoryAdmin):
     resource_classes = [natural_key_resource(StatedTotal, ["plan", "code"])]
     list_display = ["label", "plan", "year_from", "year_to", "source", "amount", "phrase"]
     list_select_related = ["plan", "source"]
-    list_filter = [("plan__province", admin.RelatedOnlyFieldListFilter), "plan"]
+    list_filter = [
+        ("plan__province", admin.RelatedOnlyFieldListFilter),
+        ("plan", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = ["code", "plan__title_folded"]
     autocomplete_fields = ["plan", "section"]

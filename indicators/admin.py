@@ -4,7 +4,13 @@ from import_export.admin import ExportMixin, ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from indicators.models import Actual, Indicator, IndicatorConcept, Target
-from plans.admin_mixins import FoldedSearchMixin
+from plans.admin_mixins import (
+    FoldedSearchMixin,
+    ProvinceScopedMixin,
+    ReadOnlyFigureMixin,
+    ReadOnlyInlineMixin,
+    VietnameseNumbersMixin,
+)
 from plans.resources import natural_key_resource
 
 _ConceptResourceBase = natural_key_resource(IndicatorConcept, ["code"])
@@ -23,13 +29,13 @@ class IndicatorConceptAdmin(ImportExportMixin, FoldedSearchMixin, SimpleHistoryA
     search_fields = ["name_folded", "code"]
 
 
-class TargetInline(admin.TabularInline):
+class TargetInline(VietnameseNumbersMixin, admin.TabularInline):
     model = Target
     fields = ["year", "phrase", "comparator", "value", "upper_value", "unit", "note"]
     extra = 0
 
 
-class ActualInline(admin.TabularInline):
+class ActualInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = Actual
     fields = ["year", "value", "progress", "status", "note", "evidence", "entered_by"]
     readonly_fields = ["entered_by"]
@@ -40,14 +46,14 @@ class ActualInline(admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(ExportMixin, FoldedSearchMixin, SimpleHistoryAdmin):
+class IndicatorAdmin(ExportMixin, FoldedSearchMixin, ProvinceScopedMixin, SimpleHistoryAdmin):
     resource_classes = [natural_key_resource(Indicator, ["plan", "code"])]
     list_display = ["code", "name", "scope", "unit", "plan", "section", "kind", "aggregation"]
     list_display_links = ["code", "name"]
     list_select_related = ["plan", "section"]
     list_filter = [
         ("plan__province", admin.RelatedOnlyFieldListFilter),
-        "plan",
+        ("plan", admin.RelatedOnlyFieldListFilter),
         ("section__sector", admin.RelatedOnlyFieldListFilter),
         "kind",
         "direction",
@@ -60,13 +66,14 @@ class IndicatorAdmin(ExportMixin, FoldedSearchMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(ExportMixin, FoldedSearchMixin, SimpleHistoryAdmin):
+class TargetAdmin(ExportMixin, FoldedSearchMixin, ProvinceScopedMixin, SimpleHistoryAdmin):
+    province_field = "indicator__plan__province"
     resource_classes = [natural_key_resource(Target, ["indicator", "year"])]
     list_display = ["indicator", "plan", "year", "phrase", "comparator", "value", "upper_value"]
     list_select_related = ["indicator", "indicator__plan"]
     list_filter = [
         ("indicator__plan__province", admin.RelatedOnlyFieldListFilter),
-        "indicator__plan",
+        ("indicator__plan", admin.RelatedOnlyFieldListFilter),
         ("indicator__section__sector", admin.RelatedOnlyFieldListFilter),
         "year",
         "comparator",
@@ -80,13 +87,16 @@ class TargetAdmin(ExportMixin, FoldedSearchMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Actual)
-class ActualAdmin(ExportMixin, FoldedSearchMixin, SimpleHistoryAdmin):
+class ActualAdmin(ExportMixin, FoldedSearchMixin, ReadOnlyFigureMixin, SimpleHistoryAdmin):
+    province_field = "indicator__plan__province"
+    plan_field = "indicator__plan"
+    entry_url_name = "indicators:entry"
     resource_classes = [natural_key_resource(Actual, ["indicator", "year"])]
     list_display = ["indicator", "plan", "year", "value", "progress", "status", "entered_by"]
     list_select_related = ["indicator", "indicator__plan", "entered_by"]
     list_filter = [
         ("indicator__plan__province", admin.RelatedOnlyFieldListFilter),
-        "indicator__plan",
+        ("indicator__plan", admin.RelatedOnlyFieldListFilter),
         ("indicator__section__sector", admin.RelatedOnlyFieldListFilter),
         "year",
         "status",
@@ -98,8 +108,3 @@ class ActualAdmin(ExportMixin, FoldedSearchMixin, SimpleHistoryAdmin):
     @admin.display(description=_("plan"), ordering="indicator__plan")
     def plan(self, actual):
         return actual.indicator.plan
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.entered_by = request.user
-        super().save_model(request, obj, form, change)

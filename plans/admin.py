@@ -1,13 +1,19 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
-from django.db.models import Count
+from django.contrib.auth.models import Group
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin, ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from indicators.models import Indicator
-from plans.admin_mixins import FoldedSearchMixin
+from plans.admin_mixins import (
+    FoldedSearchMixin,
+    ProvinceScopedMixin,
+    ReadOnlyFigureMixin,
+    VietnameseNumbersMixin,
+)
 from plans.models import (
     Agency,
     Membership,
@@ -20,6 +26,7 @@ from plans.models import (
     Sector,
 )
 from plans.resources import natural_key_resource
+from plans.roles import ADMIN
 
 
 @admin.register(Province)
@@ -68,7 +75,7 @@ class SectionInline(admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class IndicatorInline(admin.TabularInline):
+class IndicatorInline(VietnameseNumbersMixin, admin.TabularInline):
     model = Indicator
     fields = ["position", "code", "name", "scope", "unit", "kind", "direction", "aggregation"]
     extra = 0
@@ -86,7 +93,8 @@ class ResponsibilityInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(ExportMixin, FoldedSearchMixin, SimpleHistoryAdmin):
+class PlanAdmin(ExportMixin, FoldedSearchMixin, ProvinceScopedMixin, SimpleHistoryAdmin):
+    province_field = "province"
     resource_classes = [natural_key_resource(Plan, ["slug"])]
     list_display = [
         "title",
@@ -128,33 +136,40 @@ class PlanAdmin(ExportMixin, FoldedSearchMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(ExportMixin, FoldedSearchMixin, SimpleHistoryAdmin):
+class SectionAdmin(ExportMixin, FoldedSearchMixin, ProvinceScopedMixin, SimpleHistoryAdmin):
     resource_classes = [natural_key_resource(Section, ["plan", "code"])]
     list_display = ["__str__", "code", "plan", "sector", "position"]
     list_select_related = ["plan", "sector"]
-    list_filter = [("plan__province", admin.RelatedOnlyFieldListFilter), "plan", "sector"]
+    list_filter = [
+        ("plan__province", admin.RelatedOnlyFieldListFilter),
+        ("plan", admin.RelatedOnlyFieldListFilter),
+        "sector",
+    ]
     search_fields = ["title_folded", "code"]
     autocomplete_fields = ["plan", "parent"]
 
 
 @admin.register(Project)
-class ProjectAdmin(ExportMixin, FoldedSearchMixin, SimpleHistoryAdmin):
+class ProjectAdmin(ExportMixin, FoldedSearchMixin, ProvinceScopedMixin, SimpleHistoryAdmin):
     resource_classes = [natural_key_resource(Project, ["plan", "code"])]
     list_display = ["__str__", "plan", "parent", "lead_agency", "first_year", "last_year"]
     list_select_related = ["plan", "parent", "lead_agency"]
-    list_filter = [("plan__province", admin.RelatedOnlyFieldListFilter), "plan"]
+    list_filter = [
+        ("plan__province", admin.RelatedOnlyFieldListFilter),
+        ("plan", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = ["name_folded", "code"]
     autocomplete_fields = ["plan", "parent", "lead_agency", "section"]
 
 
 @admin.register(Responsibility)
-class ResponsibilityAdmin(ExportMixin, FoldedSearchMixin, SimpleHistoryAdmin):
+class ResponsibilityAdmin(ExportMixin, FoldedSearchMixin, ProvinceScopedMixin, SimpleHistoryAdmin):
     resource_classes = [natural_key_resource(Responsibility, ["plan", "code"])]
     list_display = ["agency", "role", "plan", "short_duties"]
     list_select_related = ["agency", "plan"]
     list_filter = [
         ("plan__province", admin.RelatedOnlyFieldListFilter),
-        "plan",
+        ("plan", admin.RelatedOnlyFieldListFilter),
         "role",
         "section__sector",
     ]
@@ -168,11 +183,18 @@ class ResponsibilityAdmin(ExportMixin, FoldedSearchMixin, SimpleHistoryAdmin):
 
 
 @admin.register(PlanYear)
-class PlanYearAdmin(ExportMixin, SimpleHistoryAdmin):
+class PlanYearAdmin(ExportMixin, ReadOnlyFigureMixin, SimpleHistoryAdmin):
+    plan_field = "plan"
+    entry_url_name = "indicators:entry"
     resource_classes = [natural_key_resource(PlanYear, ["plan", "year"])]
     list_display = ["plan", "year", "status", "submitted_by", "reviewed_by", "reviewed_at"]
     list_select_related = ["plan", "submitted_by", "reviewed_by"]
-    list_filter = [("plan__province", admin.RelatedOnlyFieldListFilter), "plan", "year", "status"]
+    list_filter = [
+        ("plan__province", admin.RelatedOnlyFieldListFilter),
+        ("plan", admin.RelatedOnlyFieldListFilter),
+        "year",
+        "status",
+    ]
     search_fields = ["plan__title_folded"]
     autocomplete_fields = ["plan"]
     readonly_fields = ["submitted_by", "submitted_at", "reviewed_by", "reviewed_at"]
@@ -196,6 +218,14 @@ class MembershipAdmin(ExportMixin, SimpleHistoryAdmin):
 
 User = get_user_model()
 
+# Fields that make a user more than their groups: only a superuser sees or sets them.
+SUPERUSER_ONLY_FIELDS = {"is_superuser", "user_permissions"}
+
+
+def admin_groups():
+    """Return the groups whose members administer users: only a superuser grants them."""
+    return Group.objects.filter(Q(name=ADMIN) | Q(permissions__content_type__app_label="auth"))
+
 
 class ProvinceUserAdmin(UserAdmin):
     """Users with the province they work for, edited on the same page."""
@@ -207,6 +237,46 @@ class ProvinceUserAdmin(UserAdmin):
         *UserAdmin.list_filter,
         ("membership__province", admin.RelatedOnlyFieldListFilter),
     ]
+
+    def has_change_permission(self, request, obj=None):
+        # Changing a superuser's password or groups would take their powers.
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser:
+            return fieldsets
+        return [
+            (
+                name,
+                {
+                    **options,
+                    "fields": [f for f in options["fields"] if f not in SUPERUSER_ONLY_FIELDS],
+                },
+            )
+            for name, options in fieldsets
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if request.user.is_superuser or obj is None:
+            return readonly
+        # Nobody but a superuser changes their own groups, or takes an administrator's away.
+        if obj.pk == request.user.pk or obj.groups.filter(pk__in=admin_groups()).exists():
+            readonly.append("groups")
+        return readonly
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups" and not request.user.is_superuser:
+            kwargs["queryset"] = Group.objects.exclude(pk__in=admin_groups())
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     @admin.display(description=_("province"), ordering="membership__province__name")
     def province(self, user):

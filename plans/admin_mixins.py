@@ -1,6 +1,34 @@
-"""Admin behaviour shared by every app."""
+"""Admin behaviour shared by every app: accent-blind search, province scope, Vietnamese numbers,
+and figures that change only through the entry screens and the review workflow."""
 
+from decimal import Decimal
+from operator import attrgetter
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from budgets.models import BudgetLine
+from indicators.models import Indicator
+from plans.access import ALL, reach, within_reach
+from plans.models import Plan, PlanYear, Project, Province, ReviewStatus, Section
+from plans.numbers import FigureRule, TargetPhraseError, check_figure, figure_text, parse_number
 from plans.text import fold
+
+# Statuses under which staff may still write a figure (PlanYear.is_editable).
+OPEN_STATUSES = (ReviewStatus.DRAFT, ReviewStatus.RETURNED)
+
+READ_ONLY_FIGURES = _(
+    "Figures and their review status are shown here but not changed: staff enter them on the "
+    "entry screens of each plan and year, and leaders submit, approve, return or reopen them "
+    "there, so that every change is versioned, attributed and kept out of locked years."
+)
 
 
 class FoldedSearchMixin:
@@ -12,3 +40,148 @@ class FoldedSearchMixin:
 
     def get_search_results(self, request, queryset, search_term):
         return super().get_search_results(request, queryset, fold(search_term))
+
+
+class VietnameseDecimalField(forms.DecimalField):
+    """A number typed and shown as the portal writes it: "1.234" is 1234, "0,85" is 0.85.
+
+    "1,234" is refused as ambiguous, as on the entry screens (plans.numbers.parse_number).
+    """
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal"})
+
+    def to_python(self, value):
+        if isinstance(value, Decimal):
+            return value
+        if value in self.empty_values or not str(value).strip():
+            return None
+        try:
+            number = parse_number(str(value))
+        except TargetPhraseError as exc:
+            raise forms.ValidationError(exc.reason, code="invalid") from exc
+        # Sign rules belong to the model (amounts refuse negatives in clean()); the size and
+        # the places are the database column's.
+        return check_figure(number, FigureRule(negative=True))
+
+    def prepare_value(self, value):
+        return figure_text(value) if isinstance(value, Decimal) else value
+
+
+class VietnameseNumbersMixin:
+    """Read and show every decimal field of the admin in Vietnamese notation."""
+
+    formfield_overrides = {models.DecimalField: {"form_class": VietnameseDecimalField}}
+
+
+# How to reach the province from a model whose choices a form offers.
+_CHOICE_SCOPES = {
+    Province: "pk",
+    Plan: "province",
+    Section: "plan__province",
+    Project: "plan__province",
+    Indicator: "plan__province",
+    BudgetLine: "plan__province",
+}
+
+
+class ProvinceScopedMixin(VietnameseNumbersMixin):
+    """List, show and offer only rows of the provinces the user reaches, as every page does.
+
+    `province_field` is the lookup from the model to its province ("plan__province").
+    Superusers and national roles reach all provinces (plans.access.reach).
+    """
+
+    province_field = "plan__province"
+
+    def get_queryset(self, request):
+        return within_reach(
+            super().get_queryset(request), request.user, province_field=self.province_field
+        )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        scope = _CHOICE_SCOPES.get(db_field.related_model)
+        if scope and "queryset" not in kwargs:
+            kwargs["queryset"] = within_reach(
+                db_field.related_model._default_manager.all(), request.user, province_field=scope
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def _check_in_reach(self, request, object_id):
+        """Raise Http404 unless the row (or, deleted, its history) is in the user's reach."""
+        if reach(request.user) is ALL:
+            return
+        if not self.get_queryset(request).filter(pk=object_id).exists():
+            raise Http404
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._check_in_reach(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # django-simple-history saves a posted version ("revert") with view permission alone.
+        self._check_in_reach(request, object_id)
+        if request.method == "POST" and not self.has_change_permission(request):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class ReadOnlyFigureMixin(ProvinceScopedMixin):
+    """Show reported figures (or plan-year statuses) without adding or changing them.
+
+    Writes go through the services behind the entry screens and the workflow, which bump the
+    version, record who entered the figure and refuse locked years. Deleting is left to those
+    allowed to delete, and only while the year is open: a deletion is in the history.
+    `plan_field` is the lookup from the model to its plan.
+    """
+
+    plan_field = "indicator__plan"
+    entry_url_name = "indicators:entry"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.pk in self._locked_pks(request):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "where_to_change"]
+
+    def get_fieldsets(self, request, obj=None):
+        return [(None, {"fields": self.get_fields(request, obj), "description": READ_ONLY_FIGURES})]
+
+    def _locked_pks(self, request) -> set:
+        """Return the ids of this model's rows in a submitted or approved year, once a request."""
+        cache = request.__dict__.setdefault("_locked_figures", {})
+        if self.model not in cache:
+            locked_year = PlanYear.objects.filter(
+                plan=OuterRef(self.plan_field), year=OuterRef("year")
+            ).exclude(status__in=OPEN_STATUSES)
+            locked = ~Q(status__in=OPEN_STATUSES) | Q(Exists(locked_year))
+            cache[self.model] = set(
+                self.model._default_manager.filter(locked).values_list("pk", flat=True)
+            )
+        return cache[self.model]
+
+    @admin.display(description=_("where to change it"))
+    def where_to_change(self, obj):
+        plan = attrgetter(self.plan_field.replace("__", "."))(obj)
+        url = reverse(self.entry_url_name, args=[plan.slug, obj.year])
+        return format_html('<a href="{}">{}</a>', url, _("Entry screen and review of this year"))
+
+
+class ReadOnlyInlineMixin:
+    """Show the figures of a plan, indicator or budget line on its page, never changing them."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
