@@ -1,13 +1,17 @@
 """Writes that span rows: loading the seed plans, the yearly report workflow, demo accounts."""
 
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.management import call_command
-from django.db import transaction
+from django.core.serializers.base import DEFER_FIELD, deserialize_fk_value
+from django.core.serializers.python import Deserializer as PythonDeserializer
+from django.core.serializers.pyyaml import SafeLoader
+from django.db import DEFAULT_DB_ALIAS, models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -31,23 +35,146 @@ def seed_fixture_paths() -> list[Path]:
     return sorted(FIXTURES_DIR.glob("*.yaml"))
 
 
-@transaction.atomic
-def seed_plans_load(*, verbosity: int = 0) -> int:
-    """Load every fixture and attach each plan's source text; return the number of plans.
+# The history reason of rows the seed writes, in Vietnamese like every step's name (see
+# SUBMITTED_REASON below); a row whose last record carries one of them is as the seed left it.
+SEED_LOADED_REASON = gettext_noop("Loaded from the seed data")
+SEED_UPDATED_REASON = gettext_noop("Updated from the seed data")
 
-    Fixtures use natural keys, so loading twice updates rows instead of duplicating them.
-    Source texts live as plain files under fixtures/sources/ because a 60 KB document does not
-    belong in a fixture a reviewer corrects by hand.
+
+@dataclass(frozen=True)
+class SeedSkip:
+    """A seed row kept as it is because someone changed it after the seed loaded it."""
+
+    model: str  # app label and model, e.g. "indicators.target"
+    key: tuple  # the natural key, as the fixture names the row
+    fields: tuple[str, ...]  # where the row and the fixture differ
+
+
+@dataclass
+class SeedReport:
+    """What one seed run did: rows created and updated per model, rows kept as changed."""
+
+    plans: int = 0
+    created: Counter = field(default_factory=Counter)  # rows per model
+    updated: Counter = field(default_factory=Counter)
+    skipped: list[SeedSkip] = field(default_factory=list)
+
+
+@transaction.atomic
+def seed_plans_load() -> SeedReport:
+    """Create the missing seed rows, update those nobody changed since; return what was done.
+
+    Rows are found by natural key. A row someone changed after the seed wrote it (an admin's
+    correction of a target or an allocation) is kept and listed in `skipped`: `loaddata` saved
+    fixtures raw, put such rows back to the printed values and left no history. Every row the
+    seed writes gets a history record with the seed's reason. Source texts live as plain files
+    under fixtures/sources/ because a 60 KB document does not belong in a fixture a reviewer
+    corrects by hand; they load as the plan's `source_text`.
     """
-    paths = seed_fixture_paths()
-    if paths:
-        call_command("loaddata", *[str(path) for path in paths], verbosity=verbosity)
-    for plan in Plan.objects.exclude(source_file=""):
-        text = (SOURCES_DIR / plan.source_file).read_text(encoding="utf-8")
-        if plan.source_text != text:
-            plan.source_text = text
-            plan.save(update_fields=["source_text"])
-    return Plan.objects.count()
+    loader = _SeedLoader()
+    for path in seed_fixture_paths():
+        loader.load(path)
+    loader.report.plans = Plan.objects.count()
+    return loader.report
+
+
+class _SeedDeserializer(PythonDeserializer):
+    """The fixture deserializer, looking each referenced natural key up once per seed run.
+
+    Fixture rows name the same plan, indicator or budget line hundreds of times.
+    """
+
+    def __init__(self, *args, pks: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pks = pks
+
+    def _handle_fk_field_node(self, model_field, field_value):
+        if not isinstance(field_value, list):
+            return super()._handle_fk_field_node(model_field, field_value)
+        key = (model_field.remote_field.model, tuple(field_value))
+        if key not in self.pks:
+            pk = super()._handle_fk_field_node(model_field, field_value)
+            if pk == DEFER_FIELD:
+                return pk
+            self.pks[key] = pk
+        return self.pks[key]
+
+
+class _SeedLoader:
+    """Apply fixture files row by row: create, update a row the seed last wrote, or keep it."""
+
+    def __init__(self):
+        self.report = SeedReport()
+        self.rows: dict[type[models.Model], dict] = {}  # each model's rows, read once
+        self.pks: dict[tuple, object] = {}  # (model, natural key) -> pk, for references
+        self.loaded_reason = _vietnamese(SEED_LOADED_REASON)
+        self.updated_reason = _vietnamese(SEED_UPDATED_REASON)
+
+    def load(self, path: Path) -> None:
+        entries = yaml.load(path.read_text(encoding="utf-8"), Loader=SafeLoader) or []
+        objects = _SeedDeserializer(entries, handle_forward_references=True, pks=self.pks)
+        forward = []
+        # The deserializer looks each row up by natural key as it goes, so a row must be saved
+        # before the next one, which may name it, is read.
+        for entry, deserialized in zip(entries, objects, strict=True):
+            instance, deferred = deserialized.object, deserialized.deferred_fields
+            named = [instance._meta.get_field(name) for name in entry["fields"]]
+            self.apply(instance, [f for f in named if f not in deferred])
+            if deferred:
+                forward.append((instance, deferred))
+        # A row naming one further down the file gets that reference once the row exists.
+        for instance, deferred in forward:
+            for model_field, value in deferred.items():
+                pk = deserialize_fk_value(model_field, value, DEFAULT_DB_ALIAS, False)
+                setattr(instance, model_field.attname, pk)
+            self.apply(instance, list(deferred))
+
+    def apply(self, instance: models.Model, fields: list) -> None:
+        model = type(instance)
+        label = model._meta.label_lower
+        if isinstance(instance, Plan) and any(f.name == "source_file" for f in fields):
+            if instance.source_file:
+                text = (SOURCES_DIR / instance.source_file).read_text(encoding="utf-8")
+                instance.source_text = text
+                fields = [*fields, Plan._meta.get_field("source_text")]
+        if instance.pk is None:
+            instance._change_reason = self.loaded_reason
+            instance.save(force_insert=True)  # not raw: history and folded fields follow
+            self.report.created[label] += 1
+            return
+        row = self.row(model, instance.pk)
+        changed = [f for f in fields if getattr(row, f.attname) != getattr(instance, f.attname)]
+        if not changed:
+            return
+        if not self.as_seed_left_it(row, fields):
+            names = tuple(f.name for f in changed)
+            self.report.skipped.append(SeedSkip(label, instance.natural_key(), names))
+            return
+        for model_field in changed:
+            setattr(row, model_field.attname, getattr(instance, model_field.attname))
+        row._change_reason = self.updated_reason
+        row.save()
+        self.report.updated[label] += 1
+
+    def row(self, model: type[models.Model], pk) -> models.Model:
+        if model not in self.rows:
+            self.rows[model] = model._base_manager.in_bulk()
+        if pk not in self.rows[model]:  # created by an earlier file of this run
+            self.rows[model][pk] = model._base_manager.get(pk=pk)
+        return self.rows[model][pk]
+
+    def as_seed_left_it(self, row: models.Model, fields: list) -> bool:
+        """Return whether the row's last history record is the seed's and matches the row.
+
+        A row without history was loaded raw by an older seed and may have been changed
+        since without a trace: it counts as changed.
+        """
+        record = row.history.first()
+        return (
+            record is not None
+            and record.history_change_reason in (self.loaded_reason, self.updated_reason)
+            and all(getattr(record, f.attname) == getattr(row, f.attname) for f in fields)
+        )
 
 
 @dataclass(frozen=True)

@@ -25,8 +25,15 @@ class Command(BaseCommand):
                 "DEBUG on. In production use migrate, seed and createsuperuser."
             )
         call_command("migrate", interactive=False, verbosity=0)
-        plans = seed_plans_load()
-        self.stdout.write(self.style.SUCCESS(f"Database ready: {plans} seed plan(s) loaded."))
+        seed = seed_plans_load()
+        self.stdout.write(self.style.SUCCESS(f"Database ready: {seed.plans} seed plan(s) loaded."))
+        if seed.skipped:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"{len(seed.skipped)} seed row(s) kept as changed after loading "
+                    "(manage.py seed lists them)."
+                )
+            )
         self.stdout.write("Demo accounts (username / password / role / province):")
         names = dict(Province.objects.values_list("code", "name"))
         for account in demo_accounts_ensure():
