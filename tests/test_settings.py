@@ -101,3 +101,41 @@ def test_collectstatic_under_production_settings_includes_plotly_and_the_stylesh
     assert {PLOTLY_JS, "css/ictplan.css", "js/charts.js"} <= set(manifest)
     # Hashed and compressed for WhiteNoise.
     assert (tmp_path / (manifest[PLOTLY_JS] + ".gz")).exists()
+
+
+def test_session_age_and_login_limits_come_from_the_environment():
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings as s; "
+        "print(s.SESSION_COOKIE_AGE, s.AXES_FAILURE_LIMIT, s.AXES_COOLOFF_TIME.seconds)",
+        env={
+            "SESSION_COOKIE_AGE": "3600",
+            "LOGIN_FAILURE_LIMIT": "3",
+            "LOGIN_COOLOFF_MINUTES": "30",
+        },
+    )
+    assert result.stdout.splitlines()[-1].split() == ["3600", "3", "1800"], result.stderr
+
+
+def test_a_session_lasts_a_working_day_by_default():
+    assert settings.SESSION_COOKIE_AGE == 8 * 60 * 60
+
+
+RESET_PAGE = (
+    "from django.urls import NoReverseMatch, reverse\n"
+    "try:\n    print(reverse('password_reset'))\n"
+    "except NoReverseMatch:\n    print('no reset page')"
+)
+
+
+def test_production_without_mail_has_no_password_reset_by_email():
+    result = manage("shell", "-c", RESET_PAGE, env=PRODUCTION_ENV)
+    assert result.stdout.splitlines()[-1] == "no reset page", result.stderr
+
+
+def test_production_with_a_mail_server_resets_passwords_by_email():
+    result = manage(
+        "shell", "-c", RESET_PAGE, env=PRODUCTION_ENV | {"EMAIL_HOST": "mail.example.gov.vn"}
+    )
+    assert result.stdout.splitlines()[-1] == "/accounts/password/reset/", result.stderr

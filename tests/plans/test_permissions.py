@@ -194,6 +194,37 @@ MATRIX = {
         lambda w: reverse("logout"),
         expect(anonymous=302, staff_a=302, staff_b=302, leader_a=302, national=302, admin=302),
     ),
+    "password_change": (
+        "get",
+        lambda w: reverse("password_change"),
+        expect(anonymous=302, staff_a=200, staff_b=200, leader_a=200, national=200, admin=200),
+    ),
+    "password_change_done": (
+        "get",
+        lambda w: reverse("password_change_done"),
+        expect(anonymous=302, staff_a=200, staff_b=200, leader_a=200, national=200, admin=200),
+    ),
+    # Password reset by e-mail: open to everybody, as it must be (tests/plans/test_accounts.py).
+    "password_reset": (
+        "get",
+        lambda w: reverse("password_reset"),
+        expect(anonymous=200, staff_a=200, staff_b=200, leader_a=200, national=200, admin=200),
+    ),
+    "password_reset_done": (
+        "get",
+        lambda w: reverse("password_reset_done"),
+        expect(anonymous=200, staff_a=200, staff_b=200, leader_a=200, national=200, admin=200),
+    ),
+    "password_reset_confirm": (
+        "get",
+        lambda w: reverse("password_reset_confirm", args=["MQ", "set-password"]),
+        expect(anonymous=200, staff_a=200, staff_b=200, leader_a=200, national=200, admin=200),
+    ),
+    "password_reset_complete": (
+        "get",
+        lambda w: reverse("password_reset_complete"),
+        expect(anonymous=200, staff_a=200, staff_b=200, leader_a=200, national=200, admin=200),
+    ),
 }
 # URLs that are not pages of ours.
 NOT_CHECKED = {"set_language"}
