@@ -37,6 +37,7 @@ from openpyxl.utils.cell import column_index_from_string, range_boundaries
 
 from plans.numbers import FigureRule, check_figure, read_figure
 from plans.spreadsheets.formulas import keep_text
+from plans.text import clean_text
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 INTEGER_FORMAT = "#,##0"
@@ -594,7 +595,7 @@ def _checked_header(books, name, required, errors) -> dict[str, int] | None:
             % {"sheet": name, "range": ", ".join(merged)}
         )
         return None
-    header = [str(c.value).strip() if c.value is not None else "" for c in values[1]]
+    header = [text(c.value) for c in values[1]]
     columns = {title: index for index, title in enumerate(header) if title}
     missing = [title for title in required if title not in columns]
     if missing:
@@ -614,7 +615,10 @@ def _cell_rows(books, name):
     for number, (row_values, row_formulas) in enumerate(rows, start=2):
         cells = [
             CellValue(
-                value_cell.value,
+                # Text pasted from Word or macOS comes decomposed: compose it, drop invisibles.
+                clean_text(value_cell.value)
+                if isinstance(value_cell.value, str)
+                else value_cell.value,
                 unset_formula=formula_cell.data_type == "f" and value_cell.value is None,
                 percent=is_number(value_cell.value) and is_percent_format(value_cell.number_format),
             )
@@ -624,13 +628,18 @@ def _cell_rows(books, name):
             yield number, cells
 
 
+def _composed(value):
+    """Return text pasted from Word or macOS (decomposed) composed, without invisibles."""
+    return clean_text(value) if isinstance(value, str) else value
+
+
 def _at(cells: list[CellValue], index: int | None) -> CellValue:
     return cells[index] if index is not None and index < len(cells) else CellValue(None)
 
 
 def text(value) -> str:
-    """Return a cell's value as stripped text, "" when blank."""
-    return "" if value is None else str(value).strip()
+    """Return a cell's value as clean text (NFC, no invisible characters), "" when blank."""
+    return "" if value is None else clean_text(str(value))
 
 
 def is_number(value) -> bool:

@@ -267,3 +267,27 @@ def test_locked_year_is_refused(as_user, world):
     fill(book, "VT-1", "Thực hiện", 50)
     response = upload(client, world, as_upload(book))
     assert any("đã bị khóa" in e for e in response.context["preview"].errors)
+
+
+def test_decomposed_headers_and_text_are_read_as_typed(as_user, world):
+    # Word and macOS paste Vietnamese decomposed: "Thực hiện" as letters plus combining marks.
+    import unicodedata
+
+    client = as_user(world.users["staff_a"])
+    book = template(client, world)
+    sheet = book["Chỉ tiêu"]
+    for cell in sheet[1]:
+        if isinstance(cell.value, str):
+            cell.value = unicodedata.normalize("NFD", cell.value)
+    fill(book, "VT-1", unicodedata.normalize("NFD", "Thực hiện"), 61)
+    fill(
+        book,
+        "VT-1",
+        unicodedata.normalize("NFD", "Ghi chú"),
+        "\u200b" + unicodedata.normalize("NFD", "Đã đối chiếu"),
+    )
+    response = upload(client, world, as_upload(book))
+    assert response.status_code == 200, response.context["preview"].errors
+    confirm(client, world, response)
+    actual = Actual.objects.get(indicator=world.percent, year=2013)
+    assert (actual.value, actual.note) == (Decimal(61), "Đã đối chiếu")
