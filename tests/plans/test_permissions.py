@@ -179,6 +179,18 @@ MATRIX = {
         lambda w: reverse("admin:plans_plan_change", args=[w.plan_a.pk]),
         expect(anonymous=302, staff_a=302, staff_b=302, leader_a=302, national=302, admin=200),
     ),
+    # Figures change only through the entry screens and the workflow: read-only in the admin,
+    # for administrators too.
+    "admin:add-actual": (
+        "get",
+        lambda w: reverse("admin:indicators_actual_add"),
+        expect(anonymous=302, staff_a=302, staff_b=302, leader_a=302, national=302, admin=403),
+    ),
+    "admin:add-disbursement": (
+        "get",
+        lambda w: reverse("admin:budgets_disbursement_add"),
+        expect(anonymous=302, staff_a=302, staff_b=302, leader_a=302, national=302, admin=403),
+    ),
     "admin:users": (
         "get",
         lambda w: reverse("admin:auth_user_changelist"),
