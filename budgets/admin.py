@@ -11,7 +11,7 @@ from plans.admin_mixins import (
     ProvinceScopedMixin,
     ReadOnlyFigureMixin,
     ReadOnlyInlineMixin,
-    VietnameseNumbersMixin,
+    VietnameseInputMixin,
 )
 from plans.resources import natural_key_resource
 
@@ -39,7 +39,7 @@ class FundingSourceAdmin(ImportExportMixin, SimpleHistoryAdmin):
     search_fields = ["code", "short_name"]
 
 
-class AllocationInline(VietnameseNumbersMixin, admin.TabularInline):
+class AllocationInline(VietnameseInputMixin, admin.TabularInline):
     model = Allocation
     fields = ["year_from", "year_to", "source", "amount", "amount_printed"]
     extra = 0

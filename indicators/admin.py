@@ -9,7 +9,7 @@ from plans.admin_mixins import (
     ProvinceScopedMixin,
     ReadOnlyFigureMixin,
     ReadOnlyInlineMixin,
-    VietnameseNumbersMixin,
+    VietnameseInputMixin,
 )
 from plans.resources import natural_key_resource
 
@@ -29,7 +29,7 @@ class IndicatorConceptAdmin(ImportExportMixin, FoldedSearchMixin, SimpleHistoryA
     search_fields = ["name_folded", "code"]
 
 
-class TargetInline(VietnameseNumbersMixin, admin.TabularInline):
+class TargetInline(VietnameseInputMixin, admin.TabularInline):
     model = Target
     fields = ["year", "phrase", "comparator", "value", "upper_value", "unit", "note"]
     extra = 0

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from indicators import units
-from plans.fields import FoldedField, note_field
+from plans.fields import DOCUMENT_TEXT_LIMIT, FoldedField, limited_text_field, note_field
 from plans.models import (
     CodeManager,
     Plan,
@@ -58,7 +58,7 @@ class IndicatorConcept(models.Model):
     direction = models.CharField(
         _("direction"), max_length=10, choices=Direction.choices, default=Direction.HIGHER_IS_BETTER
     )
-    description = models.TextField(_("description"), blank=True)
+    description = limited_text_field(_("description"), limit=DOCUMENT_TEXT_LIMIT, blank=True)
     name_folded = FoldedField(sources=("name",))
 
     objects = CodeManager()
@@ -132,7 +132,7 @@ class Indicator(models.Model):
         on_delete=models.SET_NULL,
         related_name="indicators",
     )
-    name = models.TextField(_("name as printed"))
+    name = limited_text_field(_("name as printed"), limit=DOCUMENT_TEXT_LIMIT)
     scope = models.CharField(
         _("scope"), max_length=200, blank=True, help_text=_("Phạm vi, e.g. cấp xã, toàn tỉnh.")
     )
@@ -267,7 +267,7 @@ class Target(models.Model):
     phrase = models.CharField(
         _("phrase as printed"), max_length=300, help_text=_("e.g. trên 90%, dưới 1,4 km/điểm")
     )
-    note = models.TextField(_("note"), blank=True)
+    note = limited_text_field(_("note"), limit=DOCUMENT_TEXT_LIMIT, blank=True)
 
     objects = YearlyFigureManager()
     history = HistoricalRecords()

@@ -12,7 +12,7 @@ from plans.admin_mixins import (
     FoldedSearchMixin,
     ProvinceScopedMixin,
     ReadOnlyFigureMixin,
-    VietnameseNumbersMixin,
+    VietnameseInputMixin,
 )
 from plans.models import (
     Agency,
@@ -75,7 +75,7 @@ class SectionInline(admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class IndicatorInline(VietnameseNumbersMixin, admin.TabularInline):
+class IndicatorInline(VietnameseInputMixin, admin.TabularInline):
     model = Indicator
     fields = ["position", "code", "name", "scope", "unit", "kind", "direction", "aggregation"]
     extra = 0

@@ -19,7 +19,7 @@ from indicators.models import Indicator
 from plans.access import ALL, reach, within_reach
 from plans.models import Plan, PlanYear, Project, Province, ReviewStatus, Section
 from plans.numbers import FigureRule, TargetPhraseError, check_figure, figure_text, parse_number
-from plans.text import fold
+from plans.text import clean_text, fold
 
 # Statuses under which staff may still write a figure (PlanYear.is_editable).
 OPEN_STATUSES = (ReviewStatus.DRAFT, ReviewStatus.RETURNED)
@@ -67,10 +67,25 @@ class VietnameseDecimalField(forms.DecimalField):
         return figure_text(value) if isinstance(value, Decimal) else value
 
 
-class VietnameseNumbersMixin:
-    """Read and show every decimal field of the admin in Vietnamese notation."""
+class CleanTextField(forms.CharField):
+    """Text as the rest of the portal stores it: composed (NFC), without invisible characters."""
 
-    formfield_overrides = {models.DecimalField: {"form_class": VietnameseDecimalField}}
+    def to_python(self, value):
+        return clean_text(super().to_python(value))
+
+
+class VietnameseInputMixin:
+    """Read every decimal field in Vietnamese notation and every text field cleaned, as the
+    entry screens and uploads do."""
+
+    formfield_overrides = {
+        models.DecimalField: {"form_class": VietnameseDecimalField},
+        # Fields with choices keep their choice field: Django applies form_class without them.
+        # Codes keep their own checks (a match follows the model field's class first).
+        models.SlugField: {"form_class": forms.SlugField},
+        models.CharField: {"form_class": CleanTextField},
+        models.TextField: {"form_class": CleanTextField},
+    }
 
 
 # How to reach the province from a model whose choices a form offers.
@@ -84,7 +99,7 @@ _CHOICE_SCOPES = {
 }
 
 
-class ProvinceScopedMixin(VietnameseNumbersMixin):
+class ProvinceScopedMixin(VietnameseInputMixin):
     """List, show and offer only rows of the provinces the user reaches, as every page does.
 
     `province_field` is the lookup from the model to its province ("plan__province").

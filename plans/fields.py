@@ -58,21 +58,26 @@ def _fill_folded_on_raw_save(sender, instance, raw=False, **kwargs):
             setattr(instance, field.attname, field.folded_value(instance))
 
 
-# One limit for what people type beside a figure (notes, evidence, comments, reasons, sources),
-# whatever the path: form, upload, admin or import. A 50 MB note once made every later save of
-# its screen fail.
+# Every text field has a limit, stated here and enforced on every validated path (form,
+# upload, admin, import). A 50 MB note once made every later save of its screen fail.
+# What people type beside a figure: notes, evidence, comments, reasons, sources.
 NOTE_LIMIT = 2000
+# Text a document prints: a task's content, an agency's duties (the longest seed: 2.693).
+DOCUMENT_TEXT_LIMIT = 20_000
+# A plan's whole text, as loaded from its source file (the longest seed: about 100.000).
+SOURCE_TEXT_LIMIT = 2_000_000
 
 
-def note_field(verbose_name, **kwargs) -> models.TextField:
-    """Return a blank-able text field held to NOTE_LIMIT characters on every validated path.
+def limited_text_field(verbose_name, *, limit: int, **kwargs) -> models.TextField:
+    """Return a text field held to `limit` characters.
 
     A TextField's max_length alone only sizes the form widget; the validator enforces it.
     """
     return models.TextField(
-        verbose_name,
-        blank=True,
-        max_length=NOTE_LIMIT,
-        validators=[MaxLengthValidator(NOTE_LIMIT)],
-        **kwargs,
+        verbose_name, max_length=limit, validators=[MaxLengthValidator(limit)], **kwargs
     )
+
+
+def note_field(verbose_name, **kwargs) -> models.TextField:
+    """Return a blank-able text field for what people type beside a figure."""
+    return limited_text_field(verbose_name, limit=NOTE_LIMIT, blank=True, **kwargs)

@@ -11,7 +11,13 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from plans.fields import FoldedField, note_field
+from plans.fields import (
+    DOCUMENT_TEXT_LIMIT,
+    SOURCE_TEXT_LIMIT,
+    FoldedField,
+    limited_text_field,
+    note_field,
+)
 
 # Plans in the seeds span 2011-2025 with horizons to 2030; the bounds only catch typos.
 MIN_YEAR = 1990
@@ -260,8 +266,11 @@ class Plan(models.Model):
         on_delete=models.PROTECT,
         related_name="supersedes",
     )
-    based_on = models.TextField(
-        _("based on"), blank=True, help_text=_("Documents it implements or follows.")
+    based_on = limited_text_field(
+        _("based on"),
+        limit=DOCUMENT_TEXT_LIMIT,
+        blank=True,
+        help_text=_("Documents it implements or follows."),
     )
     source_file = models.CharField(
         _("source file"),
@@ -269,7 +278,7 @@ class Plan(models.Model):
         blank=True,
         help_text=_("File under fixtures/sources/ holding the document's full text."),
     )
-    source_text = models.TextField(_("source text"), blank=True)
+    source_text = limited_text_field(_("source text"), limit=SOURCE_TEXT_LIMIT, blank=True)
     title_folded = FoldedField(sources=("document_number", "title"))
 
     objects = PlanManager()
@@ -459,7 +468,7 @@ class Project(models.Model):
         related_name="projects",
     )
     number = models.CharField(_("number as printed"), max_length=50, blank=True)
-    name = models.TextField(_("name as printed"))
+    name = limited_text_field(_("name as printed"), limit=DOCUMENT_TEXT_LIMIT)
     lead_agency = models.ForeignKey(
         Agency,
         verbose_name=_("lead agency"),
@@ -469,7 +478,7 @@ class Project(models.Model):
         related_name="led_projects",
     )
     lead_agency_printed = models.CharField(_("lead agency as printed"), max_length=300, blank=True)
-    content = models.TextField(_("content"), blank=True)
+    content = limited_text_field(_("content"), limit=DOCUMENT_TEXT_LIMIT, blank=True)
     first_year = models.PositiveSmallIntegerField(
         _("first year"), null=True, blank=True, validators=year_validators
     )
@@ -539,7 +548,7 @@ class Responsibility(models.Model):
         on_delete=models.SET_NULL,
         related_name="responsibilities",
     )
-    duties = models.TextField(_("duties as printed"))
+    duties = limited_text_field(_("duties as printed"), limit=DOCUMENT_TEXT_LIMIT)
     position = models.PositiveIntegerField(_("position"), default=0)
 
     objects = PlanChildManager()

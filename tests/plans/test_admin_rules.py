@@ -359,3 +359,29 @@ def test_admin_target_in_another_unit_is_still_checked(world, as_user):
     response = client.post(admin_url(Target, "add"), data)
     assert response.status_code == 200
     assert not Target.objects.filter(indicator=world.count).exists()
+
+
+def test_admin_text_is_stored_composed_and_within_its_limit(client):
+    import unicodedata
+
+    from django.contrib.auth import get_user_model
+
+    from plans.fields import DOCUMENT_TEXT_LIMIT
+
+    superuser = get_user_model().objects.create_superuser("text-admin", password="pw")
+    client.force_login(superuser)
+    plan = f.plan()
+    agency = f.agency(plan.province)
+    duty = f.responsibility(plan, agency, duties="Chủ trì")
+    url = reverse("admin:plans_responsibility_change", args=[duty.pk])
+    form = client.get(url).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data["duties"] = "\u200b" + unicodedata.normalize("NFD", "Hướng dẫn, kiểm tra")
+    assert client.post(url, data).status_code == 302
+    assert Responsibility.objects.get(pk=duty.pk).duties == "Hướng dẫn, kiểm tra"
+
+    data["duties"] = "x" * (DOCUMENT_TEXT_LIMIT + 1)
+    response = client.post(url, data)
+    assert response.status_code == 200  # the form again, with the error
+    assert response.context["adminform"].form.errors["duties"]
+    assert Responsibility.objects.get(pk=duty.pk).duties == "Hướng dẫn, kiểm tra"
