@@ -4,6 +4,7 @@ numbers, all-or-nothing saves, concurrent edits and the history of each change."
 from decimal import Decimal
 
 import pytest
+from django.db.models import F
 from django.urls import reverse
 
 from indicators.models import Indicator
@@ -297,3 +298,24 @@ def test_service_reports_a_stale_version(world):
     with pytest.raises(EditConflict):
         baselines_save(plan=world.plan_a, user=world.users["staff_a"], rows=[row])
     assert baseline(world.count)[0] == Decimal("9")
+
+
+def test_the_page_saves_when_versions_pass_a_thousand(world, as_user):
+    # Versions are history ids: in production they soon pass 999, and a hidden "1.234" (the
+    # Vietnamese thousands dot) was refused as not a number, so nothing could be saved again.
+    history = Indicator.history.filter(id=world.percent.pk)
+    history.update(history_id=F("history_id") + 123_456)
+    client = as_user(world.users["staff_a"])
+    page = client.get(reverse("indicators:baselines", args=[world.plan_a.slug]))
+    assert f'value="{version(world.percent)}"' in page.content.decode()
+    response = client.post(
+        reverse("indicators:baselines", args=[world.plan_a.slug]),
+        {
+            **{f"b{i.pk}-version": version(i) for i in (world.percent, world.count)},
+            f"b{world.percent.pk}-value": "25,4",
+            f"b{world.percent.pk}-year": "2010",
+        },
+    )
+    assert response.status_code == 302
+    world.percent.refresh_from_db()
+    assert world.percent.baseline_value == Decimal("25.4")

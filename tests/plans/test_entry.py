@@ -349,3 +349,13 @@ def test_history_reasons_are_words_not_codes(world, as_user):
         Actual.history.order_by("history_date").values_list("history_change_reason", flat=True)
     )
     assert reasons == [None, "Gửi duyệt", "Đã duyệt"]
+
+
+def test_a_figure_saved_a_thousand_times_can_still_be_saved(world, as_user):
+    # The hidden version is written without the thousands dot: "1.234" is not a whole number.
+    client = as_user(world.users["staff_a"])
+    save(client, world, **{"VT-1": {"value": "50"}})
+    Actual.objects.filter(indicator=world.percent).update(version=1234)
+    assert 'value="1234"' in client.get(entry_url(world)).content.decode()
+    assert save(client, world, **{"VT-1": {"value": "51"}}).status_code == 302
+    assert Actual.objects.get().value == Decimal("51")
