@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from functools import cached_property
 
 from django.db.models import Prefetch
 
@@ -101,7 +102,13 @@ class IndicatorProgress:
         """Return the target that applies in the year judged (the same one the status names)."""
         return None if self.as_of is None else applicable_target(self.targets, self.as_of)
 
-    @property
+    # Targets and figures do not change once the progress is built: what is derived from them
+    # is computed once, however many years a chart or a workbook asks about.
+    @cached_property
+    def target_facts(self) -> list[TargetFacts]:
+        return [TargetFacts.of(t) for t in self.targets]
+
+    @cached_property
     def values(self) -> dict[int, Decimal]:
         return {y: a.value for y, a in self.actuals.items() if a.value is not None}
 
@@ -112,14 +119,14 @@ class IndicatorProgress:
             self.indicator.aggregation, self.values, baseline_year=self.indicator.baseline_year
         )
 
-    @property
+    @cached_property
     def path(self) -> list[PathPoint]:
         """Return the target path the status, the chart and the workbooks all measure against."""
         indicator = self.indicator
         return target_path(
             direction=indicator.direction,
             aggregation=indicator.aggregation,
-            targets=[TargetFacts.of(t) for t in self.targets],
+            targets=self.target_facts,
             values_by_year=self.values,
             baseline_value=indicator.baseline_value,
             baseline_year=indicator.baseline_year,
@@ -131,7 +138,7 @@ class IndicatorProgress:
         return year_status(
             direction=indicator.direction,
             aggregation=indicator.aggregation,
-            targets=[TargetFacts.of(t) for t in self.targets],
+            targets=self.target_facts,
             values_by_year=self.values,
             year=year,
             baseline_value=indicator.baseline_value,
@@ -140,10 +147,9 @@ class IndicatorProgress:
 
     def expected_in(self, year: int) -> Decimal | None:
         """Return the value the target path expects in `year` (None: no target or no basis)."""
-        facts = [TargetFacts.of(t) for t in self.targets]
         return expected_value(
             self.path,
-            applicable_target(facts, year),
+            applicable_target(self.target_facts, year),
             year,
             direction=self.indicator.direction,
             aggregation=self.indicator.aggregation,
@@ -178,19 +184,10 @@ def progress_of(
         reported = [actuals[y] for y in sorted(actuals) if year is None or y <= year]
         progress = reported[-1].progress if reported else ""
         return IndicatorProgress(indicator, targets, actuals, year, None, progress)
-    if year is None:
-        return IndicatorProgress(indicator, targets, actuals, None, None)
-    values = {y: a.value for y, a in actuals.items() if a.value is not None}
-    status = year_status(
-        direction=indicator.direction,
-        aggregation=indicator.aggregation,
-        targets=[TargetFacts.of(t) for t in targets],
-        values_by_year=values,
-        year=year,
-        baseline_value=indicator.baseline_value,
-        baseline_year=indicator.baseline_year,
-    )
-    return IndicatorProgress(indicator, targets, actuals, year, status)
+    progress = IndicatorProgress(indicator, targets, actuals, year, None)
+    if year is not None:
+        progress.status = progress.status_in(year)
+    return progress
 
 
 @dataclass(frozen=True)

@@ -92,7 +92,7 @@ def _actuals_with_verdicts(indicator: Indicator, include_unapproved: bool) -> li
             "status": actual.status,
         }
         if not indicator.is_qualitative:
-            judged = progress_of(indicator, as_of=year, statuses=statuses).status
+            judged = progress.status_in(year)
             assessment = judged.assessment
             document["verdict"] = {
                 "status": judged.status,
