@@ -87,6 +87,11 @@ class FormulaSafeCSV(base_formats.CSV):
         return dataset_csv(dataset, **kwargs)
 
 
-# The admin exports native numbers and dates only to the formats in this list (by exact type).
-if FormulaSafeXLSX not in base_formats.BINARY_FORMATS:
-    base_formats.BINARY_FORMATS.append(FormulaSafeXLSX)
+def register_binary_format() -> None:
+    """Let the admin export native numbers and dates to FormulaSafeXLSX.
+
+    django-import-export decides that by the format's exact type in BINARY_FORMATS; a
+    subclass of its XLSX is not found there unless it is added.
+    """
+    if FormulaSafeXLSX not in base_formats.BINARY_FORMATS:
+        base_formats.BINARY_FORMATS.append(FormulaSafeXLSX)
