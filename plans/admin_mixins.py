@@ -17,12 +17,9 @@ from django.utils.translation import gettext_lazy as _
 from budgets.models import BudgetLine
 from indicators.models import Indicator
 from plans.access import ALL, reach, within_reach
-from plans.models import Plan, PlanYear, Project, Province, ReviewStatus, Section
+from plans.models import EDITABLE_STATUSES, Plan, PlanYear, Project, Province, Section
 from plans.numbers import FigureRule, TargetPhraseError, check_figure, figure_text, parse_number
 from plans.text import clean_text, fold
-
-# Statuses under which staff may still write a figure (PlanYear.is_editable).
-OPEN_STATUSES = (ReviewStatus.DRAFT, ReviewStatus.RETURNED)
 
 READ_ONLY_FIGURES = _(
     "Figures and their review status are shown here but not changed: staff enter them on the "
@@ -175,8 +172,8 @@ class ReadOnlyFigureMixin(ProvinceScopedMixin):
         if self.model not in cache:
             locked_year = PlanYear.objects.filter(
                 plan=OuterRef(self.plan_field), year=OuterRef("year")
-            ).exclude(status__in=OPEN_STATUSES)
-            locked = ~Q(status__in=OPEN_STATUSES) | Q(Exists(locked_year))
+            ).exclude(status__in=EDITABLE_STATUSES)
+            locked = ~Q(status__in=EDITABLE_STATUSES) | Q(Exists(locked_year))
             cache[self.model] = set(
                 self.model._default_manager.filter(locked).values_list("pk", flat=True)
             )

@@ -610,6 +610,10 @@ class ReviewStatus(models.TextChoices):
     APPROVED = "approved", _("Approved")
 
 
+# Statuses under which staff may still write a figure: drafts, and years returned to them.
+EDITABLE_STATUSES = (ReviewStatus.DRAFT, ReviewStatus.RETURNED)
+
+
 def review_status_field():
     """Return the status field of a plan-year or a reported figure, a draft until submitted."""
     return models.CharField(
@@ -707,4 +711,4 @@ class PlanYear(models.Model):
     @property
     def is_editable(self) -> bool:
         """Return whether staff may still change the figures."""
-        return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+        return self.status in EDITABLE_STATUSES
