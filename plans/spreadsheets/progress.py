@@ -21,7 +21,7 @@ from budgets.services import DisbursementInput, disbursements_save
 from indicators.models import Actual
 from indicators.services import ActualInput, actuals_save
 from plans.models import Plan, PlanYear, ReportedFigure
-from plans.numbers import FigureRule, format_figure
+from plans.numbers import FigureRule, figure_shown
 from plans.spreadsheets import xlsx
 from plans.spreadsheets.xlsx import Column
 from plans.workflow import EditConflict, EntryRefused, locked_message
@@ -497,11 +497,8 @@ def _indicator_changes(old: dict, new: dict) -> list[FieldChange]:
 
 
 def _shown(value, progress="") -> str:
-    if value is not None:
-        return format_figure(value)
-    if progress:
-        return str(Actual.Progress(progress).label)
-    return "—"
+    """Return a figure read from the file as the preview shows it (plans.numbers.figure_shown)."""
+    return figure_shown(value, str(Actual.Progress(progress).label) if progress else "")
 
 
 def _read_budget_rows(books, preview: ProgressPreview) -> list[dict]:
