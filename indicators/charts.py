@@ -160,10 +160,10 @@ def comparison_figure(concept, series) -> dict:
     for index, item in enumerate(series):
         indicator = item.progress.indicator
         if not item.convertible:
-            left_out.append(f"{item.plan.province} — {indicator.code} (“{indicator.unit}”)")
+            left_out.append(f"{item.plan.province.label} — {indicator.code} (“{indicator.unit}”)")
             continue
         colour = PROVINCE_COLOURS[index % len(PROVINCE_COLOURS)]
-        label = f"{item.plan.province} — {indicator.scope or item.plan.first_year}"
+        label = f"{item.plan.province.label} — {indicator.scope or item.plan.first_year}"
         targets = item.targets_in_concept_unit
         if targets:
             data.append(
@@ -211,4 +211,58 @@ def comparison_figure(concept, series) -> dict:
                 "font": {"size": 11, "color": "#dc3545"},
             }
         ]
+    return {"data": data, "layout": layout}
+
+
+def ranking_figure(concept, bars) -> dict:
+    """Return one concept's ranking: a horizontal bar per province row, best at the top.
+
+    `bars` come from indicators.national.NationalMatrix.ranking(): figures already in the
+    concept's unit, best first; each target is a diamond on its bar, drawn in the same unit.
+    """
+    labels = [bar.label for bar in bars]
+    words = [label_of(bar.status_code) for bar in bars]
+    data = [
+        {
+            "type": "bar",
+            "orientation": "h",
+            "x": [float(bar.figure) for bar in bars],
+            "y": labels,
+            "name": _("actual"),
+            "marker": {"color": ACTUAL_COLOUR},
+            "text": words,
+            "textposition": "none",  # the status word in the hover only: bars stay legible
+            "hovertemplate": "%{y}: %{x} (%{text})<extra></extra>",
+        }
+    ]
+    targets = [bar for bar in bars if bar.target_value is not None]
+    if targets:
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "x": [float(bar.target_value) for bar in targets],
+                "y": [bar.label for bar in targets],
+                # The phrase as printed, in its own unit ("trên 90%").
+                "text": [bar.target_phrase for bar in targets],
+                "name": _("target"),
+                "marker": {"symbol": "diamond", "size": 11, "color": TARGET_COLOUR},
+                "hovertemplate": "%{y}: %{text}<extra>%{fullData.name}</extra>",
+            }
+        )
+    x_title = concept.unit
+    if concept.direction == Direction.LOWER_IS_BETTER:
+        x_title = f"{concept.unit} ({_('lower is better')})".strip()
+    layout = base_layout(title=concept.name)
+    layout.update(
+        {
+            "height": 120 + 32 * len(bars),
+            "margin": {"l": 20, "r": 20, "t": 60, "b": 50},
+            "legend": {"orientation": "h", "x": 1, "xanchor": "right", "y": 1, "yanchor": "bottom"},
+            "xaxis": {"title": {"text": x_title}, "rangemode": "tozero"},
+            # The first bar (the best) at the top; long province labels get the room they need.
+            "yaxis": {"autorange": "reversed", "automargin": True},
+            "hovermode": "closest",
+        }
+    )
     return {"data": data, "layout": layout}

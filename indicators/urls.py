@@ -10,4 +10,5 @@ urlpatterns = [
     path("indicators/<int:pk>/history/", views.history, name="history"),
     path("compare/", views.concept_list, name="concept-list"),
     path("compare/<slug:code>/", views.concept_compare, name="concept-compare"),
+    path("national/", views.national, name="national"),
 ]

@@ -1,4 +1,5 @@
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -6,6 +7,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from indicators import charts
 from indicators.forms import ActualEntryForm, BaselineForm
 from indicators.models import IndicatorConcept
+from indicators.national import PROVINCE, national_matrix, parse_year
 from indicators.selectors import baseline_rows, entry_rows
 from indicators.services import actuals_save, baselines_save
 from plans import access, dashboards, pages, selectors
@@ -106,5 +108,35 @@ def concept_compare(request, code):
                 }
             ),
             "show_unapproved": show,
+        },
+    )
+
+
+@login_required
+@require_GET
+def national(request):
+    if access.reach(request.user) is not access.ALL:
+        raise PermissionDenied
+    matrix = national_matrix(
+        parse_year(request.GET.get("year")),
+        sort=request.GET.get("sort", PROVINCE),
+        order=request.GET.get("order", ""),
+    )
+    rankings = [(column, matrix.ranking(index)) for index, column in enumerate(matrix.columns)]
+    return render(
+        request,
+        "indicators/national.html",
+        {
+            "matrix": matrix,
+            "charts": [
+                {
+                    "id": f"ranking-{column.concept.code}",
+                    "data_id": f"ranking-{column.concept.code}-data",
+                    "concept": column.concept,
+                    "figure": charts.ranking_figure(column.concept, bars),
+                }
+                for column, bars in rankings
+                if bars
+            ],
         },
     )

@@ -1,7 +1,9 @@
 """Who may see and change which province's data. Every view, API and export goes through here.
 
 A user belongs to at most one province (Membership). Staff (Cán bộ nhập liệu) and leaders
-(Lãnh đạo) reach only their province's plans; national leaders and administrators reach all.
+(Lãnh đạo) reach their province's plans and those of every province merged into it (a Cần Thơ
+leader approves Hậu Giang's years, as the Sở KH&CN of Cần Thơ carries on Hậu Giang's plans);
+national leaders and administrators reach all.
 Outside a user's reach an object does not exist for them (404); inside it, an action their role
 lacks is refused (403).
 """
@@ -48,6 +50,37 @@ def user_province_id(user) -> int | None:
     return membership.province_id if membership else None
 
 
+def province_and_predecessors(province_id: int) -> frozenset[int]:
+    """Return `province_id` with every province merged into it, at any depth.
+
+    One query per generation of mergers: two for a unit formed in 2025, one for any other.
+    """
+    found = {province_id}
+    generation = {province_id}
+    while generation:
+        generation = (
+            set(Province.objects.filter(successor__in=generation).values_list("pk", flat=True))
+            - found
+        )
+        found |= generation
+    return frozenset(found)
+
+
+def own_provinces(user) -> frozenset[int]:
+    """Return the provinces `user` works for: their province and those merged into it.
+
+    Remembered on the user object, which lives for one request.
+    """
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_ictplan_own_provinces", None)
+    if cached is None:
+        province_id = user_province_id(user)
+        cached = frozenset() if province_id is None else province_and_predecessors(province_id)
+        user._ictplan_own_provinces = cached
+    return cached
+
+
 def reach(user) -> frozenset[int] | Reach:
     """Return the ids of the provinces `user` reaches, or ALL.
 
@@ -57,8 +90,7 @@ def reach(user) -> frozenset[int] | Reach:
         return frozenset()
     if user.has_perm(VIEW_ALL):
         return ALL
-    province_id = user_province_id(user)
-    return frozenset() if province_id is None else frozenset({province_id})
+    return own_provinces(user)
 
 
 def reaches(user, province_id: int) -> bool:
@@ -105,7 +137,7 @@ def can_approve(user, plan: Plan) -> bool:
 def sees_unapproved(user, plan: Plan) -> bool:
     """Return whether `user` may see draft and submitted figures of `plan`."""
     return reaches(user, plan.province_id) and (
-        user_province_id(user) == plan.province_id or user.has_perm(ENTER)
+        plan.province_id in own_provinces(user) or user.has_perm(ENTER)
     )
 
 

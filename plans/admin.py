@@ -29,11 +29,29 @@ from plans.resources import natural_key_resource
 from plans.roles import ADMIN
 
 
+class ProvinceMapFilter(admin.SimpleListFilter):
+    """Today's 34 units, or the provinces that ended on a merger."""
+
+    title = _("map")
+    parameter_name = "map"
+
+    def lookups(self, request, model_admin):
+        return [("current", _("Units of today")), ("ended", _("Merged into another"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "current":
+            return queryset.current()
+        if self.value() == "ended":
+            return queryset.filter(successor__isnull=False)
+        return queryset
+
+
 @admin.register(Province)
 class ProvinceAdmin(ImportExportMixin, FoldedSearchMixin, SimpleHistoryAdmin):
     resource_classes = [natural_key_resource(Province, ["code"])]
-    list_display = ["name", "code", "successor", "merged_on"]
+    list_display = ["name", "code", "successor", "merged_on", "formed_on"]
     list_select_related = ["successor"]
+    list_filter = [ProvinceMapFilter]
     search_fields = ["name_folded", "code"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["successor"]
@@ -104,11 +122,11 @@ class PlanAdmin(ExportMixin, FoldedSearchMixin, ProvinceScopedMixin, SimpleHisto
         "first_year",
         "last_year",
         "horizon_year",
-        "status",
+        "status_today",
         "indicator_count",
     ]
-    list_select_related = ["province"]
-    list_filter = ["status", "kind", ("province", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["province", "superseded_by"]
+    list_filter = ["kind", ("province", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title_folded", "slug"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["province", "issuing_body", "superseded_by"]
@@ -117,7 +135,7 @@ class PlanAdmin(ExportMixin, FoldedSearchMixin, ProvinceScopedMixin, SimpleHisto
     fieldsets = [
         (
             None,
-            {"fields": ["province", "kind", "document_number", "title", "slug", "status"]},
+            {"fields": ["province", "kind", "document_number", "title", "slug"]},
         ),
         (
             _("Issue"),
@@ -133,6 +151,10 @@ class PlanAdmin(ExportMixin, FoldedSearchMixin, ProvinceScopedMixin, SimpleHisto
     @admin.display(description=_("indicators"), ordering="indicator_total")
     def indicator_count(self, plan):
         return plan.indicator_total
+
+    @admin.display(description=_("status"))
+    def status_today(self, plan):
+        return plan.status.label
 
 
 @admin.register(Section)

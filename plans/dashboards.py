@@ -47,8 +47,22 @@ class PlanSummary:
 
 @dataclass
 class ProvinceSummaries:
+    """A unit of today's map with the plans of its own and of the provinces merged into it."""
+
     province: Province
     plans: list[PlanSummary] = field(default_factory=list)
+    # The province whose year view the group links to: today's unit, or for a user of an ended
+    # province (kept until an administrator moves them) their own.
+    year_view_province: Province | None = None
+
+    @property
+    def predecessors(self) -> list[Province]:
+        """Return the ended provinces whose plans are in the group, in the order of the plans."""
+        seen = {}
+        for summary in self.plans:
+            if summary.plan.province_id != self.province.pk:
+                seen.setdefault(summary.plan.province_id, summary.plan.province)
+        return list(seen.values())
 
 
 def plan_summary(plan: Plan, indicators, statuses, planned, disbursed) -> PlanSummary:
@@ -73,13 +87,14 @@ def plan_summary(plan: Plan, indicators, statuses, planned, disbursed) -> PlanSu
 
 
 def home_summaries(user, *, show_unapproved: bool = False) -> list[ProvinceSummaries]:
-    """Return each province the user reaches with its plans' summaries.
+    """Return each unit of today's map with the summaries of the plans the user reaches there.
 
-    Queries: plans, indicators, targets, actuals, planned sums, disbursed sums.
+    Plans of a province merged in 2025 are listed under the unit it joined. Queries: plans,
+    indicators, targets, actuals, planned sums, disbursed sums.
     """
     plans = list(
         access.plans_for_user(user)
-        .select_related("province", "province__successor")
+        .select_related("province", "province__successor", "superseded_by")
         .order_by("province__name_folded", "first_year", "slug")
     )
     statuses = {
@@ -109,7 +124,11 @@ def home_summaries(user, *, show_unapproved: bool = False) -> list[ProvinceSumma
             disbursed[plan_id] += total
     provinces: dict[int, ProvinceSummaries] = {}
     for plan in plans:
-        group = provinces.setdefault(plan.province_id, ProvinceSummaries(plan.province))
+        today = plan.province.current
+        group = provinces.get(today.pk)
+        if group is None:
+            linked = today if access.reaches(user, today.pk) else plan.province
+            group = provinces[today.pk] = ProvinceSummaries(today, year_view_province=linked)
         group.plans.append(
             plan_summary(
                 plan,
@@ -119,7 +138,7 @@ def home_summaries(user, *, show_unapproved: bool = False) -> list[ProvinceSumma
                 disbursed[plan.pk],
             )
         )
-    return list(provinces.values())
+    return sorted(provinces.values(), key=lambda group: group.province.name_folded)
 
 
 @dataclass
@@ -221,10 +240,14 @@ class YearRow:
 
 
 def year_view(user, province: Province, year: int, *, show_unapproved: bool) -> list[YearRow]:
-    """Return every indicator of the province's plans in force in `year`, judged in `year`."""
+    """Return every indicator of the plans in force in `year` of the province and of the
+    provinces merged into it, judged in `year`; each row keeps its own plan and province."""
+    provinces = access.province_and_predecessors(province.pk)
     plans = [
         plan
-        for plan in access.plans_for_user(user).filter(province=province).select_related("province")
+        for plan in access.plans_for_user(user)
+        .filter(province__in=provinces)
+        .select_related("province", "province__successor")
         if plan.covers_year(year)
     ]
     statuses = {p.pk: visible_statuses(user, p, show_unapproved=show_unapproved) for p in plans}
@@ -278,13 +301,22 @@ class ConceptSeries:
 def concept_comparison(user, concept: IndicatorConcept, *, show_unapproved: bool):
     """Return, for each plan the user reaches, its indicators measuring `concept`.
 
-    Each series carries the factor into the concept's unit (None if its unit won't convert).
+    Series are ordered by the unit of today's map they belong to, then by the province of
+    their plan: a province merged in 2025 keeps its own series, next to its successor's, never
+    summed into one. Each series carries the factor into the concept's unit (None if its unit
+    won't convert).
     """
-    plans = {p.pk: p for p in access.plans_for_user(user).select_related("province")}
-    indicators = with_progress_data(
-        concept.indicators.filter(plan__in=list(plans)),
-        statuses=ALL_STATUSES if show_unapproved else APPROVED_ONLY,
-    ).order_by("plan__province__name_folded", "plan__first_year", "code")
+    plans = {
+        p.pk: p
+        for p in access.plans_for_user(user).select_related("province", "province__successor")
+    }
+    indicators = sorted(
+        with_progress_data(
+            concept.indicators.filter(plan__in=list(plans)),
+            statuses=ALL_STATUSES if show_unapproved else APPROVED_ONLY,
+        ).order_by("plan__province__name_folded", "plan__first_year", "code"),
+        key=lambda i: plans[i.plan_id].province.current.name_folded,
+    )
     series = []
     for indicator in indicators:
         plan = plans[indicator.plan_id]

@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -39,8 +40,36 @@ class CodeManager(models.Manager):
         return self.get(code=code)
 
 
+class ProvinceQuerySet(models.QuerySet):
+    def current(self):
+        """Return the provincial units of today's map (not merged into another)."""
+        return self.filter(successor__isnull=True)
+
+    def before_2025(self):
+        """Return the 63 provinces of the map before 1/7/2025 (not formed by that merger)."""
+        return self.filter(formed_on__isnull=True)
+
+
+class ProvinceManager(CodeManager.from_queryset(ProvinceQuerySet)):
+    pass
+
+
 class Province(models.Model):
-    code = models.CharField(_("official code"), max_length=8, unique=True)
+    """A provincial unit, of today's map or of the map before the 1/7/2025 merger.
+
+    An ended province names the unit it joined (`successor`); its plans, figures and users stay
+    with it, and the successor's users reach them (plans.access.reach).
+    """
+
+    code = models.CharField(
+        _("official code"),
+        max_length=8,
+        unique=True,
+        help_text=_(
+            "QĐ 19/2025/QĐ-TTg code for today's units; QĐ 124/2004/QĐ-TTg code, with “-2004” "
+            "where the new table gave it to another unit, for provinces that ended on 1/7/2025."
+        ),
+    )
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     successor = models.ForeignKey(
@@ -52,9 +81,15 @@ class Province(models.Model):
         related_name="predecessors",
     )
     merged_on = models.DateField(_("merged on"), null=True, blank=True)
+    formed_on = models.DateField(
+        _("formed on"),
+        null=True,
+        blank=True,
+        help_text=_("For a unit formed by merging provinces, the day it came into being."),
+    )
     name_folded = FoldedField(sources=("name",))
 
-    objects = CodeManager()
+    objects = ProvinceManager()
     history = HistoricalRecords(excluded_fields=["name_folded"])
 
     class Meta:
@@ -72,6 +107,36 @@ class Province(models.Model):
 
     def natural_key(self):
         return (self.code,)
+
+    @property
+    def is_current(self) -> bool:
+        return self.successor_id is None
+
+    @property
+    def current(self) -> "Province":
+        """Return the unit of today's map this province is part of (itself if current).
+
+        Follows `successor` objects: fetch them with select_related("successor") when listing.
+        """
+        province, seen = self, set()
+        while province.successor_id and province.pk not in seen:
+            seen.add(province.pk)
+            province = province.successor
+        return province
+
+    @property
+    def label(self) -> str:
+        """Return the name a reader of today understands: "Hậu Giang (nay thuộc Cần Thơ)"."""
+        if self.is_current:
+            return self.name
+        today = self.current
+        if today.name == self.name and self.merged_on:
+            day = self.merged_on
+            return _("%(name)s (before %(date)s)") % {
+                "name": self.name,
+                "date": f"{day.day}/{day.month}/{day.year}",
+            }
+        return _("%(name)s (now part of %(current)s)") % {"name": self.name, "current": today.name}
 
     def clean(self):
         if self.merged_on and not self.successor_id:
@@ -187,7 +252,9 @@ def validate_plan_slug_free(slug: str) -> None:
 class PlanQuerySet(models.QuerySet):
     def with_province(self):
         """Return plans with their province and its successor fetched in the same query."""
-        return self.select_related("province", "province__successor", "issuing_body")
+        return self.select_related(
+            "province", "province__successor", "issuing_body", "superseded_by"
+        )
 
 
 class PlanManager(models.Manager.from_queryset(PlanQuerySet)):
@@ -203,6 +270,9 @@ class Plan(models.Model):
         DECISION = "decision", _("Decision (quyết định)")
 
     class Status(models.TextChoices):
+        """Where a plan stands on a day: derived from its years, never stored (it goes stale)."""
+
+        NOT_YET = "not_yet", _("Not yet in force")
         IN_FORCE = "in_force", _("In force")
         ENDED = "ended", _("Ended")
         SUPERSEDED = "superseded", _("Superseded")
@@ -254,9 +324,6 @@ class Plan(models.Model):
         blank=True,
         validators=year_validators,
         help_text=_("The 'định hướng' year beyond the plan period, if any."),
-    )
-    status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.IN_FORCE
     )
     superseded_by = models.ForeignKey(
         "self",
@@ -312,10 +379,6 @@ class Plan(models.Model):
                 condition=Q(issued_day__isnull=True) | Q(issued_day__gte=1, issued_day__lte=31),
                 name="plan_issued_day_valid",
             ),
-            models.CheckConstraint(
-                condition=~Q(status="superseded") | Q(superseded_by__isnull=False),
-                name="plan_superseded_names_successor",
-            ),
             # Printed numbers are unique within a province; blank numbers are not compared.
             models.UniqueConstraint(
                 fields=["province", "document_number"],
@@ -360,10 +423,29 @@ class Plan(models.Model):
                 datetime.date(self.issued_year, self.issued_month, self.issued_day)
             except ValueError:
                 errors["issued_day"] = _("This day does not exist in that month.")
-        if self.status == self.Status.SUPERSEDED and not self.superseded_by_id:
-            errors["superseded_by"] = _("A superseded plan must name the plan replacing it.")
+        if self.superseded_by_id and self.superseded_by_id == self.pk:
+            errors["superseded_by"] = _("A plan cannot supersede itself.")
         if errors:
             raise ValidationError(errors)
+
+    def status_on(self, day: datetime.date) -> "Plan.Status":
+        """Return where the plan stands on `day`: its years and its successor decide.
+
+        A plan is in force through the end of its last year; it is superseded from the first
+        year of the plan replacing it (fetch `superseded_by` with the plan when listing).
+        """
+        if self.superseded_by_id and self.superseded_by.first_year <= day.year:
+            return self.Status.SUPERSEDED
+        if day.year < self.first_year:
+            return self.Status.NOT_YET
+        if day.year > self.last_year:
+            return self.Status.ENDED
+        return self.Status.IN_FORCE
+
+    @property
+    def status(self) -> "Plan.Status":
+        """Return where the plan stands today."""
+        return self.status_on(timezone.localdate())
 
     def covers_year(self, year: int) -> bool:
         """Return whether `year` lies in the plan period or up to its horizon."""

@@ -34,9 +34,12 @@ def plan_list(plans) -> list[dict]:
             "first_year": plan.first_year,
             "last_year": plan.last_year,
             "horizon_year": plan.horizon_year,
-            "status": plan.status,
+            "status": plan.status.value,
         }
-        for plan in plans.select_related("province").order_by("province__name_folded", "slug")
+        # The status follows the successor: fetched in the same query.
+        for plan in plans.select_related("province", "superseded_by").order_by(
+            "province__name_folded", "slug"
+        )
     ]
 
 
@@ -71,6 +74,7 @@ def plan_with_everything():
             queryset=Responsibility.objects.select_related("agency", "section"),
         ),
         Prefetch("stated_totals", queryset=StatedTotal.objects.select_related("source", "section")),
+        Prefetch("supersedes", queryset=Plan.objects.order_by("first_year", "slug")),
     )
 
 
@@ -266,8 +270,9 @@ def plan_document(plan: Plan, *, include_unapproved: bool) -> dict:
         "first_year": plan.first_year,
         "last_year": plan.last_year,
         "horizon_year": plan.horizon_year,
-        "status": plan.status,
+        "status": plan.status.value,
         "superseded_by": plan.superseded_by.slug if plan.superseded_by else None,
+        "supersedes": [superseded.slug for superseded in plan.supersedes.all()],
         "based_on": plan.based_on,
         "source_file": plan.source_file,
         "sections": [_section_document(section) for section in plan.sections.all()],

@@ -189,6 +189,12 @@ class DemoAccount:
 DEMO_PASSWORD = "ictplan-demo"
 DEMO_ACCOUNTS = [
     DemoAccount("admin", "admin-ictplan", roles.ADMIN, None, is_superuser=True),
+    # The Sở KH&CN of today's provinces, who carry on their predecessors' plans.
+    DemoAccount("ct.canbo", DEMO_PASSWORD, roles.STAFF, "92"),
+    DemoAccount("ct.lanhdao", DEMO_PASSWORD, roles.LEADER, "92"),
+    DemoAccount("bn.lanhdao", DEMO_PASSWORD, roles.LEADER, "24"),
+    DemoAccount("ld.lanhdao", DEMO_PASSWORD, roles.LEADER, "68"),
+    # Users of provinces that ended on 1/7/2025 keep working until an administrator moves them.
     DemoAccount("hg.canbo", DEMO_PASSWORD, roles.STAFF, "93"),
     DemoAccount("hg.lanhdao", DEMO_PASSWORD, roles.LEADER, "93"),
     DemoAccount("st.canbo", DEMO_PASSWORD, roles.STAFF, "94"),

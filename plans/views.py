@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
@@ -74,7 +75,14 @@ def home(request):
 @login_required
 @require_GET
 def plan_dashboard(request, slug):
-    plan = access.get_plan_for_user(request.user, slug, queryset=Plan.objects.with_province())
+    # The status follows the successor plan: fetched with the plan, and whether it supersedes
+    # any (the list of those costs a query only then).
+    plans = (
+        Plan.objects.with_province()
+        .select_related("superseded_by__province__successor")
+        .annotate(supersedes_any=Exists(Plan.objects.filter(superseded_by=OuterRef("pk"))))
+    )
+    plan = access.get_plan_for_user(request.user, slug, queryset=plans)
     show = pages.show_unapproved(request)
     statuses = dashboards.visible_statuses(request.user, plan, show_unapproved=show)
     dashboard = dashboards.plan_dashboard(plan, statuses=statuses)
@@ -120,6 +128,18 @@ def plan_dashboard(request, slug):
         "show_unapproved": show and statuses != dashboards.APPROVED_ONLY,
         "can_see_unapproved": access.sees_unapproved(request.user, plan),
         "can_enter": access.can_enter(request.user, plan),
+        # Succession links, to the plans the viewer reaches only.
+        "superseded_by": plan.superseded_by
+        if plan.superseded_by_id and access.reaches(request.user, plan.superseded_by.province_id)
+        else None,
+        "supersedes": list(
+            access.plans_for_user(request.user)
+            .filter(superseded_by=plan)
+            .select_related("province__successor")
+            .order_by("first_year", "slug")
+        )
+        if plan.supersedes_any
+        else [],
     }
     return render(request, "plans/plan_dashboard.html", context)
 
@@ -330,7 +350,7 @@ def new_plan_upload(request):
     context = {}
     if request.method == "POST" and "payload" in request.POST:
         try:
-            plan = plan_workbook.new_plan_create(request.POST["payload"])
+            plan = plan_workbook.new_plan_create(request.POST["payload"], user=request.user)
         except signing.BadSignature:
             messages.error(
                 request, _("The preview has expired or was altered; upload the file again.")
@@ -346,7 +366,7 @@ def new_plan_upload(request):
         if upload is None:
             messages.error(request, _("Choose a workbook to upload."))
         else:
-            context["preview"] = plan_workbook.new_plan_preview(upload)
+            context["preview"] = plan_workbook.new_plan_preview(upload, user=request.user)
             status = 400 if context["preview"].errors else 200
             return render(request, "plans/new_plan.html", context, status=status)
     return render(request, "plans/new_plan.html", context)

@@ -12,6 +12,7 @@ how one of its rows becomes an object; exporting and importing both walk that de
 """
 
 import datetime
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -32,6 +33,7 @@ from budgets.models import (
 from indicators.models import Indicator, IndicatorConcept, Target
 from indicators.targets import read_target_in_unit
 from indicators.units import UnitMismatch
+from plans import access
 from plans.models import Agency, Plan, Project, Province, Responsibility, Section, Sector
 from plans.numbers import FigureRule, TargetPhraseError, figure_text, is_percent_unit
 from plans.spreadsheets import xlsx
@@ -40,6 +42,7 @@ from plans.spreadsheets.xlsx import Column
 SIGNING_SALT = "ictplan.new-plan"
 GUIDE_SHEET = "Hướng dẫn"
 YES, NO = "có", "không"
+SLUG_SEPARATOR = "; "  # between the codes of the plans a plan supersedes; new lines also do
 _YES_WORDS = {YES, "c", "x", "yes", "y", "true", "1"}
 _NO_WORDS = {NO, "k", "no", "n", "false", "0"}
 
@@ -61,7 +64,7 @@ PLAN = xlsx.FieldSheet(
         Column("Năm đầu", "first_year"),
         Column("Năm cuối", "last_year"),
         Column("Năm định hướng", "horizon_year"),
-        Column("Trạng thái", "status"),
+        Column("Thay thế các văn bản", "supersedes", required=False),
         Column("Căn cứ", "based_on"),
         Column("Tệp văn bản gốc", "source_file"),
     ),
@@ -69,6 +72,8 @@ PLAN = xlsx.FieldSheet(
 )
 # Columns added after workbooks were first handed out are optional: a file without them
 # still imports, each blank as its default. Printed text keeps the text format ("1.500").
+# A label a sheet no longer declares is ignored: the "Trạng thái" (status) of older files, now
+# derived from the years (Plan.status_on).
 AGENCIES = xlsx.Table(
     "Cơ quan",
     (
@@ -203,7 +208,15 @@ def _guide_rows():
             "ô định dạng phần trăm ở chỉ tiêu có đơn vị khác, hoặc ở số tiền, bị từ chối.",
         ),
         ("Loại văn bản", _choices(Plan.Kind.choices)),
-        ("Trạng thái", _choices(Plan.Status.choices)),
+        ("Mã tỉnh", _province_guide()),
+        (
+            "Thay thế các văn bản",
+            "Mã (slug) của các văn bản mà văn bản này thay thế, cách nhau bằng dấu ; hoặc "
+            "xuống dòng, ví dụ: hau-giang-kh-ha-tang-so-2023-2025; soc-trang-kh-22-2012. "
+            "Chỉ ghi văn bản của tỉnh, thành phố mà bạn được nhập liệu. Để trống nếu không "
+            "thay thế văn bản nào. Trạng thái (còn hiệu lực, hết hiệu lực, đã được thay thế) "
+            "được tính từ các năm của văn bản, không ghi trong tệp.",
+        ),
         ("Loại cơ quan", _choices(Agency.Kind.choices)),
         ("Loại chỉ tiêu", _choices(Indicator.Kind.choices)),
         ("Chiều đánh giá", _choices(Indicator._meta.get_field("direction").choices)),
@@ -228,6 +241,21 @@ def _guide_rows():
         ),
         ("Nguồn vốn", "; ".join(f"{s.code} = {s.short_name}" for s in FundingSource.objects.all())),
     ]
+
+
+def _province_guide() -> str:
+    provinces = list(Province.objects.select_related("successor").order_by("code"))
+    today = "; ".join(f"{p.code} = {p.name}" for p in provinces if p.is_current)
+    ended = "; ".join(
+        f"{p.code} = {p.name} (nay thuộc {p.current.name})" for p in provinces if not p.is_current
+    )
+    text = f"Tỉnh, thành phố hiện nay (QĐ 19/2025/QĐ-TTg): {today}."
+    if ended:
+        text += (
+            " Mã của tỉnh đã hợp nhất chỉ dùng cho văn bản ban hành trước ngày hợp nhất "
+            f"(1/7/2025): {ended}."
+        )
+    return text
 
 
 def _code(obj) -> str | None:
@@ -259,8 +287,14 @@ def plan_workbook(plan: Plan | None) -> xlsx.ReportFile:
 
 
 def _plan_fields(plan: Plan) -> dict:
-    fields = {column.field: getattr(plan, column.field) for column in PLAN.fields}
-    return fields | {"province": plan.province.code, "issuing_body": _code(plan.issuing_body)}
+    named = {"province", "issuing_body", "supersedes"}
+    fields = {c.field: getattr(plan, c.field) for c in PLAN.fields if c.field not in named}
+    supersedes = plan.supersedes.order_by("first_year", "slug").values_list("slug", flat=True)
+    return fields | {
+        "province": plan.province.code,
+        "issuing_body": _code(plan.issuing_body),
+        "supersedes": SLUG_SEPARATOR.join(supersedes) or None,
+    }
 
 
 @dataclass
@@ -380,6 +414,7 @@ class NewPlanPreview:
     slug: str = ""
     title: str = ""
     counts: dict[str, int] = field(default_factory=dict)
+    supersedes: list[Plan] = field(default_factory=list)  # the plans it will supersede
     errors: list[str] = field(default_factory=list)
     payload: str = ""
 
@@ -412,8 +447,12 @@ def _clean(value):
     return value
 
 
-def new_plan_preview(upload) -> NewPlanPreview:
-    """Read a new-plan workbook, try creating the plan in a rolled-back transaction, report."""
+def new_plan_preview(upload, *, user) -> NewPlanPreview:
+    """Read a new-plan workbook, try creating the plan in a rolled-back transaction, report.
+
+    `user` uploads it: the plan must be of a province they may enter figures for, and so must
+    every plan it names as superseded.
+    """
     preview = NewPlanPreview()
     try:
         books = xlsx.open_workbook(upload)
@@ -421,7 +460,8 @@ def new_plan_preview(upload) -> NewPlanPreview:
         preview.errors.extend(refused.messages)
         return preview
     fields = PLAN.read(books, preview.errors) or {}
-    data = {"plan": {name: _clean(value) for name, value in fields.items()}, "sheets": {}}
+    plan_fields = {name: _clean(value) for name, value in fields.items()}
+    data = {"plan": plan_fields | {"_rows": _plan_field_rows(books)}, "sheets": {}}
     for sheet in SHEETS:
         rows = _read_rows(sheet.table, books, preview.errors)
         if rows is not None:
@@ -432,13 +472,28 @@ def new_plan_preview(upload) -> NewPlanPreview:
     preview.title = data["plan"].get("title") or ""
     try:
         with transaction.atomic():
-            preview.counts = _create(data, preview.errors)
+            made = _create(data, preview.errors, user)
+            preview.counts, preview.supersedes = made.counts, made.superseded
             transaction.set_rollback(True)  # a preview writes nothing
     except _Refused:
         pass
     if not preview.errors:
         preview.payload = signing.dumps(data, salt=SIGNING_SALT, compress=True)
     return preview
+
+
+def _plan_field_rows(books) -> dict[str, int]:
+    """Return the row of each field on the plan sheet as uploaded, to place its errors."""
+    if PLAN.title not in books.values.sheetnames:
+        return {}
+    fields = {column.header: column.field for column in PLAN.fields}
+    rows = {}
+    sheet = books.values[PLAN.title]
+    for number, cells in enumerate(sheet.iter_rows(min_row=2, max_col=1), start=2):
+        label = xlsx.text(cells[0].value) if cells else ""
+        if label in fields:
+            rows[fields[label]] = number  # as FieldSheet.read: the last of a repeated label
+    return rows
 
 
 def _read_rows(table: xlsx.Table, books, errors: list[str]) -> list[dict] | None:
@@ -459,13 +514,17 @@ def _read_rows(table: xlsx.Table, books, errors: list[str]) -> list[dict] | None
     return records
 
 
-def new_plan_create(payload: str) -> Plan:
-    """Create the plan a confirmed preview showed, in one transaction."""
+def new_plan_create(payload: str, *, user) -> Plan:
+    """Create the plan a confirmed preview showed, in one transaction; `user` confirms it.
+
+    Every check of the preview runs again: what `user` may do, or the plans named as
+    superseded, may have changed since.
+    """
     data = signing.loads(payload, salt=SIGNING_SALT, max_age=60 * 60 * 24)
     errors: list[str] = []
     try:
         with transaction.atomic():
-            _create(data, errors)
+            _create(data, errors, user)
     except _Refused as exc:
         raise ValidationError(errors) from exc
     except IntegrityError as exc:
@@ -490,9 +549,11 @@ class _Reader:
             raise _Refused
         return _full_clean_save(obj, self.errors, self.sheet.title, self.number)
 
+    def where(self, name) -> str:
+        return xlsx.where(self.sheet.title, self.number, self.sheet.header_of(name))
+
     def fail(self, name, message):
-        where = xlsx.where(self.sheet.title, self.number, self.sheet.header_of(name))
-        self.errors.append(f"{where}: {message}")
+        self.errors.append(f"{self.where(name)}: {message}")
 
     def text(self, name) -> str:
         return _str(self.row.get(name))
@@ -539,8 +600,7 @@ class _Reader:
     def figure(self, name, rule: FigureRule) -> Decimal | None:
         """Return the number in the cell `name`, read as `rule` says; None when blank."""
         cell = xlsx.CellValue(self.row.get(name), percent=name in self.row.get("_percent", ()))
-        where = xlsx.where(self.sheet.title, self.number, self.sheet.header_of(name))
-        return xlsx.cell_figure(cell, rule=rule, where=where, errors=self.errors)
+        return xlsx.cell_figure(cell, rule=rule, where=self.where(name), errors=self.errors)
 
     def phrase(self, indicator) -> str:
         """Return a target as printed; a number cell is written the Vietnamese way ("0,85")."""
@@ -565,6 +625,14 @@ class _Reader:
         return found
 
 
+class _PlanReader(_Reader):
+    """The reader of the plan sheet, one field a row: each field has the row it was on."""
+
+    def where(self, name) -> str:
+        number = self.row.get("_rows", {}).get(name, self.number)
+        return xlsx.where(self.sheet.title, number, self.sheet.header_of(name))
+
+
 def _full_clean_save(obj, errors, sheet, row):
     try:
         obj.full_clean()
@@ -584,21 +652,25 @@ def _full_clean_save(obj, errors, sheet, row):
 class _Made:
     """What the import has found or made so far, by code, for later rows to refer to."""
 
+    user: object  # who uploads: what they may do decides what may be created
     provinces: dict[str, Province]
     sectors: dict[str, Sector]
     sources: dict[str, FundingSource]
     concepts: dict[str, IndicatorConcept]
     agencies: dict[str, Agency]
     plan: Plan | None = None
+    superseded: list[Plan] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
     sections: dict[str, Section] = field(default_factory=dict)
     indicators: dict[str, Indicator] = field(default_factory=dict)
     projects: dict[str, Project] = field(default_factory=dict)
     lines: dict[str, BudgetLine] = field(default_factory=dict)
 
     @classmethod
-    def load(cls) -> "_Made":
+    def load(cls, user) -> "_Made":
         return cls(
-            {p.code: p for p in Province.objects.all()},
+            user,
+            {p.code: p for p in Province.objects.select_related("successor")},
             {s.code: s for s in Sector.objects.all()},
             {s.code: s for s in FundingSource.objects.all()},
             {c.code: c for c in IndicatorConcept.objects.all()},
@@ -606,13 +678,13 @@ class _Made:
         )
 
 
-def _create(data, errors) -> dict[str, int]:
+def _create(data, errors, user) -> _Made:
     """Create everything `data` describes; raise _Refused at the first row that fails."""
     sheets = data["sheets"]
-    made = _Made.load()
+    made = _Made.load(user)
     _create_agencies(sheets.get(AGENCIES.title, []), made, errors)
     made.plan = _create_plan(data["plan"], made, errors)
-    counts = {}
+    counts = made.counts
     for sheet in SHEETS:
         rows = sheets.get(sheet.table.title, [])
         for row in rows if sheet.build is not None else []:
@@ -622,7 +694,7 @@ def _create(data, errors) -> dict[str, int]:
                 getattr(made, sheet.key)[obj.code] = obj
         if sheet.counts_as is not None:
             counts[str(sheet.counts_as._meta.verbose_name_plural)] = len(rows)
-    return counts
+    return made
 
 
 def _create_agencies(rows: list[dict], made: _Made, errors: list[str]) -> None:
@@ -651,7 +723,7 @@ def _create_agencies(rows: list[dict], made: _Made, errors: list[str]) -> None:
 
 
 def _create_plan(fields: dict, made: _Made, errors: list[str]) -> Plan:
-    read = _Reader(errors, PLAN, fields, 0)
+    read = _PlanReader(errors, PLAN, fields, 0)
     if Plan.objects.filter(slug=read.text("slug")).exists():
         errors.append(
             _("A plan with the code “%(slug)s” already exists.") % {"slug": fields.get("slug")}
@@ -672,15 +744,111 @@ def _create_plan(fields: dict, made: _Made, errors: list[str]) -> Plan:
         first_year=read.integer("first_year"),
         last_year=read.integer("last_year"),
         horizon_year=read.integer("horizon_year"),
-        status=read.choice("status", Plan.Status.choices, Plan.Status.IN_FORCE),
         based_on=read.text("based_on"),
         source_file=read.text("source_file"),
     )
     if province is None and not errors:
         read.fail("province", _("the province is required."))
+    if province is not None:
+        _check_province(read, plan, province, made.user)
+    superseded = _superseded_plans(read, made.user)
     if errors:
         raise _Refused
-    return read.save(plan)
+    plan = read.save(plan)
+    _supersede(superseded, plan, made.user)
+    made.superseded = superseded
+    return plan
+
+
+def _check_province(read: _Reader, plan: Plan, province: Province, user) -> None:
+    """Refuse a province the uploader may not enter figures for, or one ended before the plan.
+
+    A plan issued or starting after a province's merger belongs to the unit it joined: the
+    plans of that unit's users (plans.access) and the province's old code stay apart.
+    """
+    if not access.allows(user, province.pk, access.Action.ENTER):
+        read.fail(
+            "province",
+            _("you may not add plans of %(province)s.") % {"province": province.name},
+        )
+        return
+    merged_on = province.merged_on
+    if province.successor_id and merged_on and _after(plan, merged_on):
+        today = province.current
+        read.fail(
+            "province",
+            _(
+                "%(province)s was merged into %(successor)s on %(date)s: a plan issued or "
+                "starting after that day belongs to %(current)s; use the province code "
+                "“%(code)s”."
+            )
+            % {
+                # "Cần Thơ (trước 1/7/2025)" when the unit it joined has its name
+                "province": province.label if today.name == province.name else province.name,
+                "successor": province.successor.name,
+                "date": f"{merged_on.day}/{merged_on.month}/{merged_on.year}",
+                "current": today.name,
+                "code": today.code,
+            },
+        )
+
+
+def _after(plan: Plan, day: datetime.date) -> bool:
+    """Return whether `plan` starts in a later year than `day` or was issued on `day` or later.
+
+    A partial issue date counts from its earliest day: "7/2025" is on or after 1/7/2025.
+    """
+    if plan.first_year is not None and plan.first_year > day.year:
+        return True
+    if plan.issued_year is None:
+        return False
+    month = plan.issued_month if plan.issued_month in range(1, 13) else 1
+    try:
+        issued = datetime.date(plan.issued_year, month, plan.issued_day or 1)
+    except ValueError:  # a day the month lacks is reported by Plan.clean
+        issued = datetime.date(plan.issued_year, month, 1)
+    return issued >= day
+
+
+def _superseded_plans(read: _Reader, user) -> list[Plan]:
+    """Return the plans the plan sheet names as superseded, locked; record why one cannot be.
+
+    Each must exist, lie within what `user` may enter figures for (a plan beyond it is
+    reported as not found, not revealed), and not be superseded already.
+    """
+    value = _text(read.row.get("supersedes"))
+    slugs = [slug for slug in dict.fromkeys(re.split(r"[;,\s]+", value or "")) if slug]
+    if not slugs:
+        return []
+    found = Plan.objects.select_for_update().in_bulk(slugs, field_name="slug")
+    plans = []
+    for slug in slugs:
+        plan = found.get(slug)
+        if plan is None or not access.allows(user, plan.province_id, access.Action.ENTER):
+            read.fail(
+                "supersedes",
+                _("there is no plan “%(slug)s” among those you may update.") % {"slug": slug},
+            )
+        elif plan.superseded_by_id:
+            read.fail(
+                "supersedes",
+                _("the plan “%(slug)s” is already superseded by “%(other)s”.")
+                % {"slug": slug, "other": plan.superseded_by.slug},
+            )
+        else:
+            plans.append(plan)
+    return plans
+
+
+def _supersede(plans: list[Plan], plan: Plan, user) -> None:
+    """Mark `plans` superseded by `plan`, each change in their history with who and why."""
+    reason = _("superseded by “%(slug)s”, imported from a workbook") % {"slug": plan.slug}
+    for old in plans:
+        old.superseded_by = plan
+        old._change_reason = reason
+        if user is not None and user.is_authenticated:
+            old._history_user = user  # also outside a request (commands, tests)
+        old.save(update_fields=["superseded_by"])
 
 
 def _section(read: _Reader, made: _Made) -> Section:

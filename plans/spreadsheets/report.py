@@ -55,7 +55,7 @@ def _summary_sheet(workbook, dashboard):
         (_("Issuing body"), plan.issuing_body.name if plan.issuing_body else ""),
         (_("Period"), f"{plan.first_year}–{plan.last_year}"),
         (_("Horizon year"), str(plan.horizon_year or "")),
-        (_("Status"), plan.get_status_display()),
+        (_("Status"), str(plan.status.label)),
         (_("Exported at"), timezone.localtime().strftime("%d/%m/%Y %H:%M")),
     ]
     sheet = xlsx.write_pairs(workbook, "Tổng hợp", [_("Item"), _("Value")], [34, 80], rows)
@@ -289,9 +289,12 @@ def year_report(province, year: int, rows) -> xlsx.ReportFile:
                 % {"phrase": row.target.phrase, "year": row.target.year}
             )
         figure = progress.status.figure if progress.status else None
+        plan_name = row.plan.document_number or row.plan.title
+        if row.plan.province_id != province.pk:  # a plan of a province merged into this one
+            plan_name = f"{plan_name} — {row.plan.province.label}"
         sheet.append(
             [
-                sheet.cell(row.plan.document_number or row.plan.title, wrap=True),
+                sheet.cell(plan_name, wrap=True),
                 progress.indicator.code,
                 sheet.cell(progress.indicator.name, wrap=True),
                 progress.indicator.scope,

@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 
 from indicators.models import Indicator
@@ -5,10 +7,18 @@ from tests import factories as f
 
 
 class World:
-    """Two provinces, a plan each, and one user per role."""
+    """Two provinces, a plan each, and one user per role.
+
+    Province A (Hậu Giang) was merged into Cần Thơ on 1/7/2025: Cần Thơ's staff and leaders
+    reach plan A as A's own do; a Bắc Ninh user reaches neither plan.
+    """
 
     def __init__(self):
-        self.province_a = f.province("Hậu Giang", code="93")
+        self.successor = f.province("Cần Thơ", code="92", formed_on=datetime.date(2025, 7, 1))
+        self.unrelated = f.province("Bắc Ninh", code="24", formed_on=datetime.date(2025, 7, 1))
+        self.province_a = f.province(
+            "Hậu Giang", code="93", successor=self.successor, merged_on=datetime.date(2025, 7, 1)
+        )
         self.province_b = f.province("Sóc Trăng", code="94")
         self.plan_a = f.plan(self.province_a, slug="plan-a", first_year=2011, last_year=2015)
         self.plan_b = f.plan(self.province_b, slug="plan-b", first_year=2011, last_year=2015)
@@ -47,6 +57,9 @@ class World:
             "leader_a": f.user(f.LEADER, self.province_a, "leader_a"),
             "national": f.user(f.NATIONAL, None, "national"),
             "admin": f.user(f.ADMIN, None, "admin_user"),
+            "staff_successor": f.user(f.STAFF, self.successor, "staff_can_tho"),
+            "leader_successor": f.user(f.LEADER, self.successor, "leader_can_tho"),
+            "staff_unrelated": f.user(f.STAFF, self.unrelated, "staff_bac_ninh"),
         }
 
 

@@ -56,9 +56,26 @@ def test_plan_list_shape(admin_client):
                 "first_year": 2011,
                 "last_year": 2020,
                 "horizon_year": None,
-                "status": "in_force",
+                # Derived from the years: a plan of 2011-2020 has ended.
+                "status": "ended",
             }
         ]
+    }
+
+
+def test_plan_list_status_is_derived_from_the_years_and_the_successor(admin_client):
+    # Years far enough from today that the statuses hold for the life of this code.
+    province = f.province("Cần Thơ", code="92")
+    successor = f.plan(province, slug="ct-in-force", first_year=2021, last_year=2100)
+    f.plan(province, slug="ct-ended", first_year=2011, last_year=2020)
+    f.plan(province, slug="ct-not-yet", first_year=2099, last_year=2100)
+    f.plan(province, slug="ct-replaced", first_year=2011, last_year=2100, superseded_by=successor)
+    listed = admin_client.get(reverse("plans:api-plan-list")).json()["plans"]
+    assert {p["slug"]: p["status"] for p in listed} == {
+        "ct-in-force": "in_force",
+        "ct-ended": "ended",
+        "ct-not-yet": "not_yet",
+        "ct-replaced": "superseded",
     }
 
 
@@ -153,8 +170,9 @@ def test_plan_detail_shape_field_by_field(admin_client):
         2015,
         2020,
     )
-    assert document["status"] == "in_force"
+    assert document["status"] == "ended"  # 2011-2015, and nothing supersedes it
     assert document["superseded_by"] is None
+    assert document["supersedes"] == []
     assert document["based_on"] == "QĐ 1755/QĐ-TTg"
     assert document["source_file"] == "x.txt"
     assert document["sections"] == [
@@ -274,6 +292,22 @@ def test_plan_detail_shape_field_by_field(admin_client):
     assert document["stated_totals"] == []
 
 
+def test_plan_detail_names_succession_both_ways(admin_client):
+    can_tho = f.province("Cần Thơ", code="92")
+    hau_giang = f.province("Hậu Giang", code="93", successor=can_tho, merged_on="2025-07-01")
+    new = f.plan(can_tho, slug="ct-2026", first_year=2026, last_year=2030)
+    f.plan(hau_giang, slug="hg-2023", first_year=2023, last_year=2025, superseded_by=new)
+    f.plan(can_tho, slug="ct-2021", first_year=2021, last_year=2025, superseded_by=new)
+    old = admin_client.get(reverse("plans:api-plan-detail", args=["hg-2023"])).json()
+    assert (old["status"], old["superseded_by"], old["supersedes"]) == (
+        "superseded",
+        "ct-2026",
+        [],
+    )
+    document = admin_client.get(reverse("plans:api-plan-detail", args=["ct-2026"])).json()
+    assert (document["superseded_by"], document["supersedes"]) == (None, ["ct-2021", "hg-2023"])
+
+
 def test_json_keeps_vietnamese_readable(admin_client):
     plan = f.plan(title="Kế hoạch hạ tầng số")
     assert "Kế hoạch hạ tầng số" in admin_client.get(detail_url(plan)).content.decode()
@@ -282,22 +316,26 @@ def test_json_keeps_vietnamese_readable(admin_client):
 def test_detail_query_count_does_not_grow_with_the_plan(
     admin_client, django_assert_max_num_queries
 ):
-    # session + user + the user's province membership + plan + 10 prefetches (sections,
-    # indicators, targets, actuals, budget lines, allocations, disbursements, projects,
-    # duties, stated totals) = 14.
+    # session + user + the user's province membership + plan (with its successor) + 11
+    # prefetches (sections, indicators, targets, actuals, budget lines, allocations,
+    # disbursements, projects, duties, stated totals, the plans it supersedes) = 15.
     small = f.small_plan(indicators=1, lines=1)
     big = f.small_plan(indicators=12, lines=12)
+    for _ in range(3):
+        f.plan(big.province, superseded_by=big)
     for plan in (small, big):
-        with django_assert_max_num_queries(14):
+        with django_assert_max_num_queries(15):
             response = admin_client.get(detail_url(plan))
         assert response.status_code == 200
     assert len(admin_client.get(detail_url(big)).json()["indicators"]) == 12
 
 
 def test_list_query_count_does_not_grow_with_plans(admin_client, django_assert_num_queries):
-    for _ in range(5):
-        f.plan()
-    # session + user + plans joined with their province.
+    successor = f.plan()
+    for _ in range(4):
+        f.plan(superseded_by=successor)  # their status needs the successor's years
+    # session + user + plans joined with their province and successor.
     with django_assert_num_queries(3):
         response = admin_client.get(reverse("plans:api-plan-list"))
     assert len(response.json()["plans"]) == 5
+    assert sorted(p["status"] for p in response.json()["plans"]) == ["ended"] + ["superseded"] * 4

@@ -1,10 +1,12 @@
 """Database constraints hold whatever path writes the row."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from budgets.models import Allocation, Disbursement
 from indicators.models import Comparator, Target
@@ -90,8 +92,24 @@ def test_blank_document_numbers_may_repeat_and_other_provinces_may_reuse_a_numbe
     assert Plan.objects.count() == 4
 
 
-def test_superseded_plan_must_name_its_successor():
-    refused(lambda: f.plan(status=Plan.Status.SUPERSEDED))
+def test_plan_status_follows_its_years_and_its_successor():
+    old = f.plan(first_year=2023, last_year=2025)
+    assert old.status_on(datetime.date(2022, 12, 31)) == Plan.Status.NOT_YET
+    assert old.status_on(datetime.date(2025, 12, 31)) == Plan.Status.IN_FORCE
+    assert old.status_on(datetime.date(2026, 1, 1)) == Plan.Status.ENDED
+    new = f.plan(first_year=2026, last_year=2030)
+    old.superseded_by = new
+    old.save()
+    assert old.status_on(datetime.date(2025, 6, 1)) == Plan.Status.IN_FORCE
+    assert old.status_on(datetime.date(2026, 6, 1)) == Plan.Status.SUPERSEDED
+    assert old.status == old.status_on(timezone.localdate())
+
+
+def test_a_plan_cannot_supersede_itself():
+    plan = f.plan()
+    plan.superseded_by = plan
+    with pytest.raises(ValidationError):
+        plan.full_clean()
 
 
 def test_clean_explains_a_reversed_range_in_words():

@@ -45,6 +45,23 @@ def test_round_trip_export_delete_import_gives_the_same_plan(admin_client):
     assert document("hg-qh") == before
 
 
+def test_round_trip_keeps_the_plans_it_supersedes(admin_client):
+    plan = f.rich_plan()
+    for slug in ("hg-2001", "hg-2006"):
+        f.plan(plan.province, slug=slug, first_year=2001, last_year=2010, superseded_by=plan)
+    before = document(plan.slug)
+    assert before["supersedes"] == ["hg-2001", "hg-2006"]
+    content = exported(admin_client, plan.slug)
+    Plan.objects.filter(superseded_by=plan).update(superseded_by=None)
+    plan.delete()
+    preview = upload(admin_client, content).context["preview"]
+    assert preview.errors == []
+    assert [p.slug for p in preview.supersedes] == ["hg-2001", "hg-2006"]
+    admin_client.post(reverse("plans:new-plan"), {"payload": preview.payload})
+    assert document("hg-qh") == before
+    assert document("hg-2001")["superseded_by"] == "hg-qh"
+
+
 def test_a_plan_imports_as_a_copy_under_a_new_code(admin_client):
     plan = f.rich_plan()
     book = load_workbook(io.BytesIO(exported(admin_client, plan.slug)))
@@ -64,8 +81,11 @@ def test_the_empty_template_documents_every_column(admin_client):
     assert book.sheetnames[:2] == ["Hướng dẫn", "Văn bản"]
     guide = " ".join(str(c.value) for row in book["Hướng dẫn"].iter_rows() for c in row)
     assert "master_plan" in guide and "yearly_rate" in guide
-    for header in ("Cho phép số âm", "Nguồn số liệu gốc", "Áp dụng từ năm"):
+    for header in ("Cho phép số âm", "Nguồn số liệu gốc", "Áp dụng từ năm", "Thay thế các văn bản"):
         assert header in guide
+    # The status is derived from the years, never typed.
+    labels = [row[0] for row in book["Văn bản"].iter_rows(min_row=2, values_only=True)]
+    assert "Trạng thái" not in labels and "Thay thế các văn bản" in labels
 
 
 @pytest.mark.parametrize(
@@ -74,7 +94,7 @@ def test_the_empty_template_documents_every_column(admin_client):
         ("Mục tiêu", "C2", "nhiều hơn trước", "Trang “Mục tiêu”, dòng 2, cột “Nguyên văn”"),
         ("Chỉ tiêu", "B2", "P9", "không có phần, mục “P9”"),
         ("Kế hoạch vốn", "E2", "1,234", "không rõ nghĩa"),
-        ("Văn bản", "B3", "99", "không có tỉnh “99”"),
+        ("Văn bản", "B3", "99", "Trang “Văn bản”, dòng 3, cột “Mã tỉnh”: không có tỉnh “99”"),
         ("Chỉ tiêu", "G2", "tăng", "«tăng» không thuộc các giá trị"),
     ],
 )
@@ -132,12 +152,22 @@ def without_columns(book, sheet_name, headers):
         sheet.delete_cols([c.value for c in sheet[1]].index(header) + 1)
 
 
+def as_older_plan_sheet(book):
+    """Give the plan sheet the labels of the first workbooks: a status, no superseded plans."""
+    sheet = book["Văn bản"]
+    labels = [c.value for c in sheet["A"]]
+    row = labels.index("Thay thế các văn bản") + 1
+    sheet.cell(row=row, column=1).value = "Trạng thái"
+    sheet.cell(row=row, column=2).value = "superseded"  # typed once, now derived: ignored
+
+
 def test_an_older_workbook_without_the_new_columns_still_imports(admin_client):
     plan = f.rich_plan()
     book = load_workbook(io.BytesIO(exported(admin_client, plan.slug)))
     book["Văn bản"]["B2"] = "hg-qh-old"
     without_columns(book, "Chỉ tiêu", ["Cho phép số âm", "Nguồn số liệu gốc"])
     without_columns(book, "Mục tiêu", ["Áp dụng từ năm"])
+    as_older_plan_sheet(book)
     buffer = io.BytesIO()
     book.save(buffer)
     preview = upload(admin_client, buffer.getvalue())
@@ -151,6 +181,8 @@ def test_an_older_workbook_without_the_new_columns_still_imports(admin_client):
         ("IT-Q", False, ""),
     ]
     assert targets == [(2015, None), (2020, None)]
+    old = Plan.objects.get(slug="hg-qh-old")
+    assert (old.status, old.superseded_by, list(old.supersedes.all())) == ("ended", None, [])
 
 
 def upload_with(client, plan, slug, sheet_name, header, value, row=2):

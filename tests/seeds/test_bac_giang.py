@@ -44,7 +44,9 @@ def _counts():
 def test_plan_metadata(plan):
     assert plan.document_number == "1005/QĐ-UBND"
     assert plan.kind == Plan.Kind.PLAN_ADJUSTMENT
-    assert plan.province.code == "24"
+    # QĐ 19/2025/QĐ-TTg gave Bắc Giang's code 24 to today's Bắc Ninh, the unit it joined.
+    assert plan.province.code == "24-2004"
+    assert (plan.province.successor.code, plan.province.successor.name) == ("24", "Bắc Ninh")
     assert (plan.issued_year, plan.issued_month, plan.issued_day) == (2012, 7, 27)
     assert plan.issued_display == "27/07/2012"
     assert plan.issuing_body.code == "bac-giang-ubnd"
@@ -116,11 +118,12 @@ def test_agencies_referenced(plan):
         "bac-giang-ubnd-cap-huyen",
     }
     assert all(code.startswith("bac-giang-") for code in referenced)
-    assert not Agency.objects.filter(code__in=referenced).exclude(province__code="24").exists()
+    assert not Agency.objects.filter(code__in=referenced).exclude(province__code="24-2004").exists()
     so_tttt = Agency.objects.get(code="bac-giang-so-tttt")
     assert so_tttt.successor.code == "bac-giang-so-khcn"
     assert str(so_tttt.succeeded_on) == "2025-03-01"
-    assert Agency.objects.get(code="bac-giang-ubnd").successor is None
+    assert Agency.objects.get(code="bac-giang-ubnd").successor.code == "bac-ninh-ubnd"
+    assert so_tttt.successor.successor.code == "bac-ninh-so-khcn"
     assert Agency.objects.get(code="bac-giang-ubnd-cap-huyen").kind == Agency.Kind.DISTRICT
 
 

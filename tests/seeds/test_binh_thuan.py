@@ -83,7 +83,8 @@ def test_agencies_referenced(plan):
     tttt = Agency.objects.get(code="binh-thuan-so-tttt")
     assert tttt.successor.code == "binh-thuan-so-khcn"
     assert str(tttt.succeeded_on) == "2025-03-01"
-    assert Agency.objects.get(code="binh-thuan-ubnd").successor is None
+    assert Agency.objects.get(code="binh-thuan-ubnd").successor.code == "lam-dong-ubnd"
+    assert tttt.successor.successor.code == "lam-dong-so-khcn"
     assert Agency.objects.get(code="binh-thuan-ubnd-cap-huyen").kind == Agency.Kind.DISTRICT
 
 

@@ -70,7 +70,11 @@ def test_so_tttt_succeeded_by_so_khcn(seeded):
     tttt = Agency.objects.get(code="hau-giang-so-tttt")
     assert tttt.successor.code == "hau-giang-so-khcn"
     assert tttt.succeeded_on.isoformat() == "2025-03-01"
-    assert Agency.objects.get(code="hau-giang-ubnd").successor is None
+    # On 1/7/2025 Hậu Giang joined Cần Thơ: its People's Committee and Sở KH&CN were
+    # succeeded by the city's.
+    khcn = tttt.successor
+    assert (khcn.successor.code, str(khcn.succeeded_on)) == ("can-tho-so-khcn", "2025-07-01")
+    assert Agency.objects.get(code="hau-giang-ubnd").successor.code == "can-tho-ubnd"
 
 
 # ---------------------------------------------------------------- counts

@@ -6,6 +6,7 @@ The document prints no investment table and no amount (V. Kinh phí thực hiệ
 there are no budget lines, allocations or stated totals and no printed sums to check.
 """
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -169,7 +170,9 @@ def test_plan_metadata(seeded):
     assert plan.issuing_body.code == "hau-giang-ubnd"
     assert plan.signer == ""
     assert (plan.first_year, plan.last_year, plan.horizon_year) == (2023, 2025, None)
-    assert plan.status == Plan.Status.IN_FORCE
+    # In force through 2025 and ended since: derived from the years, not a stored word.
+    assert plan.status_on(datetime.date(2024, 6, 1)) == Plan.Status.IN_FORCE
+    assert plan.status_on(datetime.date(2026, 11, 26)) == Plan.Status.ENDED
     assert plan.superseded_by is None
     for basis in (
         "749/QĐ-TTg",
@@ -383,7 +386,7 @@ def test_agencies(seeded):
     tttt = Agency.objects.get(code="hau-giang-so-tttt")
     assert tttt.successor.code == "hau-giang-so-khcn"
     assert str(tttt.succeeded_on) == "2025-03-01"
-    assert Agency.objects.get(code="hau-giang-ubnd").successor is None
+    assert Agency.objects.get(code="hau-giang-ubnd").successor.code == "can-tho-ubnd"
     assert Agency.objects.get(code="hau-giang-dn-vien-thong").kind == "enterprise"
     assert Agency.objects.get(code="hau-giang-bao-hau-giang").kind == "media"
     assert Agency.objects.get(code="hau-giang-dai-ptth").kind == "media"

@@ -98,9 +98,9 @@ def test_each_seed_plan_survives_the_new_plan_workbook_round_trip(client, admin,
     class Upload(io.BytesIO):
         size = len(content)
 
-    preview = new_plan_preview(Upload(content))
+    preview = new_plan_preview(Upload(content), user=admin)
     assert preview.errors == []
-    new_plan_create(preview.payload)
+    new_plan_create(preview.payload, user=admin)
     assert document(slug) == before
 
 
@@ -117,9 +117,9 @@ def test_a_seed_plan_imports_as_a_new_plan_equal_apart_from_its_code(client, adm
     book.save(buffer)
     buffer.size = len(buffer.getvalue())
     buffer.seek(0)
-    preview = new_plan_preview(buffer)
+    preview = new_plan_preview(buffer, user=admin)
     assert preview.errors == []
-    new_plan_create(preview.payload)
+    new_plan_create(preview.payload, user=admin)
     original, copy = (
         plan_document(plan_with_everything().get(slug=s), include_unapproved=True)
         for s in (slug, "hau-giang-copy")

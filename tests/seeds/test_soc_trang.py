@@ -355,6 +355,7 @@ def test_agencies_and_successors(seeded):
     assert tttt.successor.code == "soc-trang-so-khcn"
     assert tttt.succeeded_on.isoformat() == "2025-03-01"
     ubnd = Agency.objects.get(code="soc-trang-ubnd")
-    assert (ubnd.kind, ubnd.successor) == (Agency.Kind.PEOPLES_COMMITTEE, None)
+    assert (ubnd.kind, ubnd.successor.code) == (Agency.Kind.PEOPLES_COMMITTEE, "can-tho-ubnd")
+    assert tttt.successor.successor.code == "can-tho-so-khcn"
     assert Agency.objects.get(code="soc-trang-ubnd-cap-huyen").kind == Agency.Kind.DISTRICT
     assert Agency.objects.get(code="soc-trang-dn-vien-thong").kind == Agency.Kind.ENTERPRISE
