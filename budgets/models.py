@@ -128,7 +128,7 @@ class BudgetLine(models.Model):
     class Meta:
         verbose_name = _("budget line")
         verbose_name_plural = _("budget lines")
-        ordering = ["plan", "position", "code"]
+        ordering = ["plan_id", "position", "code"]
         constraints = [
             models.UniqueConstraint(
                 fields=["plan", "code"], name="budgetline_unique_code_per_plan"
@@ -189,7 +189,7 @@ class Allocation(models.Model):
     class Meta:
         verbose_name = _("allocation")
         verbose_name_plural = _("allocations")
-        ordering = ["line", "year_from", "year_to", "source__position"]
+        ordering = ["line_id", "year_from", "year_to", "source__position"]
         constraints = [
             models.UniqueConstraint(
                 fields=["line", "year_from", "year_to", "source"], name="allocation_unique_cell"
@@ -256,7 +256,7 @@ class Disbursement(ReportedFigure):
     class Meta:
         verbose_name = _("disbursement")
         verbose_name_plural = _("disbursements")
-        ordering = ["line", "year", "source__position"]
+        ordering = ["line_id", "year", "source__position"]
         constraints = [
             models.UniqueConstraint(
                 fields=["line", "year", "source"], name="disbursement_unique_cell"
@@ -329,7 +329,7 @@ class StatedTotal(models.Model):
     class Meta:
         verbose_name = _("stated total")
         verbose_name_plural = _("stated totals")
-        ordering = ["plan", "code"]
+        ordering = ["plan_id", "code"]
         constraints = [
             models.UniqueConstraint(
                 fields=["plan", "code"], name="statedtotal_unique_code_per_plan"

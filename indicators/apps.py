@@ -6,3 +6,8 @@ class IndicatorsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "indicators"
     verbose_name = _("Indicators and targets")
+
+    def ready(self):
+        from indicators import signals
+
+        signals.connect()

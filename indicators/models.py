@@ -188,7 +188,7 @@ class Indicator(models.Model):
     class Meta:
         verbose_name = _("indicator")
         verbose_name_plural = _("indicators")
-        ordering = ["plan", "position", "code"]
+        ordering = ["plan_id", "position", "code"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "code"], name="indicator_unique_code_per_plan"),
             models.CheckConstraint(
@@ -275,7 +275,7 @@ class Target(models.Model):
     class Meta:
         verbose_name = _("target")
         verbose_name_plural = _("targets")
-        ordering = ["indicator", "year"]
+        ordering = ["indicator_id", "year"]
         constraints = [
             models.UniqueConstraint(fields=["indicator", "year"], name="target_one_per_year"),
             models.CheckConstraint(
@@ -406,7 +406,7 @@ class Actual(ReportedFigure):
     class Meta:
         verbose_name = _("actual")
         verbose_name_plural = _("actuals")
-        ordering = ["indicator", "year"]
+        ordering = ["indicator_id", "year"]
         constraints = [
             models.UniqueConstraint(fields=["indicator", "year"], name="actual_one_per_year"),
             models.CheckConstraint(

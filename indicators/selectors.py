@@ -158,9 +158,10 @@ class IndicatorProgress:
 
 def with_progress_data(indicators, *, statuses=APPROVED_ONLY):
     """Return `indicators` with targets and the actuals of the given statuses prefetched."""
+    # The plan comes along for names and years, never its document text (tens of KB a row).
     return indicators.select_related(
         "section", "section__sector", "plan", "concept"
-    ).prefetch_related(
+    ).defer(*(f"plan__{name}" for name in Plan.TEXT_FIELDS)).prefetch_related(
         Prefetch("targets", queryset=Target.objects.order_by("year")),
         Prefetch(
             "actuals",

@@ -1,10 +1,12 @@
 """Reads behind the leadership dashboards: plain data, a fixed number of queries per page."""
 
+import hashlib
+import inspect
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import Exists, OuterRef, Sum
 
 from budgets.models import Allocation, BudgetLine, Disbursement, FundingSource
 from indicators import units
@@ -18,7 +20,7 @@ from indicators.selectors import (
     with_progress_data,
 )
 from plans import access
-from plans.models import Agency, Plan, Project, Province, Responsibility
+from plans.models import Agency, Plan, PlanStatusSnapshot, Project, Province, Responsibility
 
 
 def visible_statuses(user, plan: Plan, *, show_unapproved: bool) -> tuple[str, ...]:
@@ -89,26 +91,25 @@ def plan_summary(plan: Plan, indicators, statuses, planned, disbursed) -> PlanSu
 def home_summaries(user, *, show_unapproved: bool = False) -> list[ProvinceSummaries]:
     """Return each unit of today's map with the summaries of the plans the user reaches there.
 
-    Plans of a province merged in 2025 are listed under the unit it joined. Queries: plans,
-    indicators, targets, actuals, planned sums, disbursed sums.
+    Plans of a province merged in 2025 are listed under the unit it joined. The verdict counts
+    come from status snapshots (see plans.models.PlanStatusSnapshot), so the page costs the
+    same with one province or the whole country. Queries: plans, snapshots, planned sums,
+    disbursed sums; and for plans whose snapshot is missing or old, indicators, targets,
+    actuals and one upsert.
     """
     plans = list(
         access.plans_for_user(user)
         .select_related("province", "province__successor", "superseded_by")
+        .defer(*Plan.TEXT_FIELDS)
         .order_by("province__name_folded", "first_year", "slug")
     )
     statuses = {
         plan.pk: visible_statuses(user, plan, show_unapproved=show_unapproved) for plan in plans
     }
-    indicators = with_progress_data(
-        Indicator.objects.filter(plan__in=plans),
-        statuses=ALL_STATUSES if show_unapproved else APPROVED_ONLY,
-    )
-    by_plan = defaultdict(list)
-    for indicator in indicators:
-        by_plan[indicator.plan_id].append(indicator)
+    snapshots = status_snapshots(plans, statuses)
     planned = dict(
         Allocation.objects.filter(line__plan__in=plans)
+        .order_by()
         .values_list("line__plan")
         .annotate(total=Sum("amount"))
         .values_list("line__plan", "total")
@@ -116,6 +117,7 @@ def home_summaries(user, *, show_unapproved: bool = False) -> list[ProvinceSumma
     disbursed = defaultdict(Decimal)
     rows = (
         Disbursement.objects.filter(line__plan__in=plans)
+        .order_by()
         .values_list("line__plan", "status")
         .annotate(total=Sum("amount"))
     )
@@ -129,16 +131,98 @@ def home_summaries(user, *, show_unapproved: bool = False) -> list[ProvinceSumma
         if group is None:
             linked = today if access.reaches(user, today.pk) else plan.province
             group = provinces[today.pk] = ProvinceSummaries(today, year_view_province=linked)
+        snapshot = snapshots[plan.pk]
         group.plans.append(
-            plan_summary(
+            PlanSummary(
                 plan,
-                by_plan[plan.pk],
-                statuses[plan.pk],
+                snapshot.year,
+                {code: snapshot.counts.get(code, 0) for code in Status.values},
+                snapshot.qualitative_done,
+                snapshot.qualitative_total,
                 planned.get(plan.pk, Decimal(0)),
                 disbursed[plan.pk],
             )
         )
     return sorted(provinces.values(), key=lambda group: group.province.name_folded)
+
+
+def _rules_fingerprint() -> str:
+    """Return a digest of the code that judges verdicts: the modules of the one rule."""
+    from indicators import achievement, selectors, targets, units
+
+    digest = hashlib.sha256()
+    for module in (achievement, selectors, targets, units):
+        digest.update(inspect.getsource(module).encode())
+    return digest.hexdigest()[:16]
+
+
+RULES_FINGERPRINT = _rules_fingerprint()
+
+
+def _scope(statuses) -> str:
+    if tuple(statuses) == tuple(APPROVED_ONLY):
+        return PlanStatusSnapshot.Scope.APPROVED
+    return PlanStatusSnapshot.Scope.ALL
+
+
+def status_snapshots(plans: list[Plan], statuses: dict) -> dict[int, PlanStatusSnapshot]:
+    """Return each plan's verdict counts for the figures `statuses[plan.pk]` shows.
+
+    A stored snapshot is used when it was computed from the plan's current data_version (read
+    with the plans); the others are computed here in one pass and stored for the next reader.
+    """
+    wanted = {plan.pk: _scope(statuses[plan.pk]) for plan in plans}
+    versions = {plan.pk: plan.data_version for plan in plans}
+    stored = PlanStatusSnapshot.objects.filter(plan__in=plans) if plans else []
+    current = {
+        (s.plan_id, s.scope): s
+        for s in stored
+        if s.version == versions[s.plan_id] and s.rules == RULES_FINGERPRINT
+    }
+    missing = [plan for plan in plans if (plan.pk, wanted[plan.pk]) not in current]
+    if missing:
+        fresh = _snapshots_compute(missing, {plan.pk: statuses[plan.pk] for plan in missing})
+        PlanStatusSnapshot.objects.bulk_create(
+            fresh,
+            update_conflicts=True,
+            unique_fields=["plan", "scope"],
+            update_fields=[
+                "version",
+                "rules",
+                "year",
+                "counts",
+                "qualitative_done",
+                "qualitative_total",
+            ],
+        )
+        current.update({(s.plan_id, s.scope): s for s in fresh})
+    return {plan.pk: current[(plan.pk, wanted[plan.pk])] for plan in plans}
+
+
+def _snapshots_compute(plans: list[Plan], statuses: dict) -> list[PlanStatusSnapshot]:
+    """Judge every indicator of `plans` (three queries) and return their unsaved snapshots."""
+    indicators = with_progress_data(
+        Indicator.objects.filter(plan__in=plans), statuses=ALL_STATUSES
+    )
+    by_plan = defaultdict(list)
+    for indicator in indicators:
+        by_plan[indicator.plan_id].append(indicator)
+    snapshots = []
+    for plan in plans:
+        summary = plan_summary(plan, by_plan[plan.pk], statuses[plan.pk], 0, 0)
+        snapshots.append(
+            PlanStatusSnapshot(
+                plan=plan,
+                scope=_scope(statuses[plan.pk]),
+                version=plan.data_version,
+                rules=RULES_FINGERPRINT,
+                year=summary.year,
+                counts=summary.counts,
+                qualitative_done=summary.qualitative_done,
+                qualitative_total=summary.qualitative_total,
+            )
+        )
+    return snapshots
 
 
 @dataclass
@@ -347,10 +431,13 @@ def agency_overview(user, agency: Agency):
 
 def agencies_with_work(user):
     """Return the agencies that lead a project or hold a duty in a plan the user reaches."""
-    plans = access.plans_for_user(user)
+    plans = access.plans_for_user(user).values("pk")
+    # Two EXISTS, not an OR across two joins: the joins multiply rows (every duty of every
+    # plan) only for DISTINCT to fold them back.
+    leads = Project.objects.filter(lead_agency=OuterRef("pk"), plan__in=plans)
+    holds = Responsibility.objects.filter(agency=OuterRef("pk"), plan__in=plans)
     return (
-        Agency.objects.filter(Q(led_projects__plan__in=plans) | Q(responsibilities__plan__in=plans))
+        Agency.objects.filter(Exists(leads) | Exists(holds))
         .select_related("province")
-        .distinct()
         .order_by("province__name_folded", "name_folded")
     )

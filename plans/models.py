@@ -347,9 +347,14 @@ class Plan(models.Model):
     )
     source_text = limited_text_field(_("source text"), limit=SOURCE_TEXT_LIMIT, blank=True)
     title_folded = FoldedField(sources=("document_number", "title"))
+    # The document's own words: tens of kilobytes a plan, deferred wherever a page lists plans.
+    TEXT_FIELDS = ("source_text", "based_on")
+    # Bumped by every write to the plan's indicators, targets or figures; see
+    # PlanStatusSnapshot. Only ever changed by data_changed(), never by save().
+    data_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     objects = PlanManager()
-    history = HistoricalRecords(excluded_fields=["title_folded"])
+    history = HistoricalRecords(excluded_fields=["title_folded", "data_version"])
 
     class Meta:
         verbose_name = _("plan")
@@ -392,6 +397,16 @@ class Plan(models.Model):
             return f"{self.document_number} — {self.title}"
         return self.title
 
+    def save(self, *args, **kwargs):
+        # An edit of the plan's own fields must not put back a data_version it read earlier.
+        if self.pk and not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name != "data_version"
+            ]
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("admin:plans_plan_change", args=[self.pk])
 
@@ -399,6 +414,19 @@ class Plan(models.Model):
         return (self.slug,)
 
     natural_key.dependencies = ["plans.province", "plans.agency"]
+
+    @staticmethod
+    def data_changed(*, plan_ids=(), indicator_ids=()) -> None:
+        """Record, in the caller's transaction, that these plans' figures or targets changed.
+
+        A counter, not history: `.update()` with F() is the one write that cannot lose a
+        concurrent bump.
+        """
+        plans = Q(pk__in=list(plan_ids)) if plan_ids else Q(pk__in=[])
+        if indicator_ids:
+            plans |= Q(indicators__in=list(indicator_ids))
+        matched = Plan.objects.filter(plans).values("pk")
+        Plan.objects.filter(pk__in=matched).update(data_version=F("data_version") + 1)
 
     @property
     def issued_display(self) -> str:
@@ -507,7 +535,7 @@ class Section(models.Model):
     class Meta:
         verbose_name = _("section")
         verbose_name_plural = _("sections")
-        ordering = ["plan", "position", "code"]
+        ordering = ["plan_id", "position", "code"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "code"], name="section_unique_code_per_plan"),
             models.CheckConstraint(condition=~Q(parent=F("pk")), name="section_not_own_parent"),
@@ -577,7 +605,7 @@ class Project(models.Model):
     class Meta:
         verbose_name = _("project / task")
         verbose_name_plural = _("projects / tasks")
-        ordering = ["plan", "position", "code"]
+        ordering = ["plan_id", "position", "code"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "code"], name="project_unique_code_per_plan"),
             models.CheckConstraint(
@@ -639,7 +667,7 @@ class Responsibility(models.Model):
     class Meta:
         verbose_name = _("responsibility")
         verbose_name_plural = _("responsibilities")
-        ordering = ["plan", "position", "code"]
+        ordering = ["plan_id", "position", "code"]
         constraints = [
             models.UniqueConstraint(
                 fields=["plan", "code"], name="responsibility_unique_code_per_plan"
@@ -776,7 +804,7 @@ class PlanYear(models.Model):
     class Meta:
         verbose_name = _("plan year")
         verbose_name_plural = _("plan years")
-        ordering = ["plan", "year"]
+        ordering = ["plan_id", "year"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "year"], name="planyear_one_per_year"),
             models.CheckConstraint(condition=year_in_range("year"), name="planyear_year_in_range"),
@@ -794,3 +822,45 @@ class PlanYear(models.Model):
     def is_editable(self) -> bool:
         """Return whether staff may still change the figures."""
         return self.status in EDITABLE_STATUSES
+
+
+class PlanStatusSnapshot(models.Model):
+    """The home page's verdict counts for one plan, as of one version of the plan's data.
+
+    Counting verdicts means judging every indicator against its targets, baseline and figures
+    in Python; at national scale that is hundreds of thousands of objects per home request. So
+    the counts are kept here with the `Plan.data_version` they were computed from. Every write
+    to a plan's indicators, targets or figures bumps that version in its own transaction
+    (Plan.data_changed: signals in indicators/signals.py for single saves, the bulk writes of
+    plans.workflow and plans.services call it themselves), so a snapshot of an older version
+    is never used: the next reader recomputes it through the one rule (indicators.achievement).
+    A reader that raced a writer stores counts under the version it read first, which the
+    writer has already moved past: wasted, never wrong. Snapshots judged by other code (a rule
+    changed since) are not used either. A cache, so without history.
+    """
+
+    class Scope(models.TextChoices):
+        APPROVED = "approved", _("approved figures")
+        ALL = "all", _("all figures")
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="status_snapshots")
+    scope = models.CharField(max_length=10, choices=Scope.choices)
+    version = models.PositiveBigIntegerField()
+    # Which code judged them (plans.dashboards.RULES_FINGERPRINT): a deploy that changes a rule
+    # makes every snapshot old without anyone having to remember a command.
+    rules = models.CharField(max_length=16)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    counts = models.JSONField(default=dict)
+    qualitative_done = models.PositiveIntegerField(default=0)
+    qualitative_total = models.PositiveIntegerField(default=0)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("plan status snapshot")
+        verbose_name_plural = _("plan status snapshots")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "scope"], name="one_snapshot_per_plan_scope")
+        ]
+
+    def __str__(self):
+        return f"{self.plan_id} {self.scope} {self.year}"

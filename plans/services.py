@@ -256,6 +256,8 @@ def _figures_set_status(plan_year: PlanYear, status: str, *, user, reason: str) 
                 rows, model, ["status"], default_user=user, default_change_reason=reason
             )
         count += len(rows)
+    # Approving or returning changes which figures count: bulk updates send no save signals.
+    Plan.data_changed(plan_ids=[plan_year.plan_id])
     return count
 
 

@@ -8,7 +8,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from plans.models import Plan, PlanYear, ReportedFigure, ReviewStatus, YearOutsidePlan
+from plans.models import (
+    Plan,
+    PlanYear,
+    ReportedFigure,
+    ReviewStatus,
+    YearOutsidePlan,
+)
 from plans.numbers import NO_FIGURE
 
 
@@ -122,7 +128,15 @@ def figures_save_versioned(
     written = (*fields, "status", "entered_by", "version", "updated_at")
     for model, figures in changed.items():
         bulk_update_with_history(figures, model, fields=written, **history)
+    _forget_snapshots([edit.stored or edit.wanted for edit in edits])
     return len(edits)
+
+
+def _forget_snapshots(figures: list[ReportedFigure]) -> None:
+    """Bump the data version of the figures' plans: bulk writes send no save signals."""
+    indicator_ids = {f.indicator_id for f in figures if hasattr(f, "indicator_id")}
+    if indicator_ids:
+        Plan.data_changed(indicator_ids=indicator_ids)
 
 
 def _validate(figure: ReportedFigure) -> None:

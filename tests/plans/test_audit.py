@@ -166,7 +166,8 @@ def test_every_domain_model_keeps_its_history():
         for model in apps.get_app_config(label).get_models()
         if not model.__name__.startswith("Historical") and not hasattr(model, "history")
     ]
-    assert without == []
+    # A cache recomputed from the audited rows, not data anybody enters.
+    assert without == ["PlanStatusSnapshot"]
 
 
 def test_an_admin_change_of_an_indicators_direction_keeps_old_and_new(world, client):
