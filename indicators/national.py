@@ -226,7 +226,7 @@ def national_matrix(year: int | None, *, sort: str = PROVINCE, order: str = "") 
         # Province.current and .label follow successors: give them the objects already loaded.
         if province.successor_id:
             province.successor = provinces[province.successor_id]
-    plans = list(Plan.objects.order_by("first_year", "slug"))
+    plans = list(Plan.objects.defer(*Plan.TEXT_FIELDS).order_by("first_year", "slug"))
     for plan in plans:
         plan.province = provinces[plan.province_id]
     in_force = {plan.pk: plan for plan in plans if plan.covers_year(year)}
@@ -234,6 +234,7 @@ def national_matrix(year: int | None, *, sort: str = PROVINCE, order: str = "") 
         with_progress_data(
             Indicator.objects.filter(plan__in=list(in_force), concept__isnull=False),
             statuses=APPROVED_ONLY,
+            up_to_year=year,
         ),
         key=lambda i: (i.plan.first_year, i.plan.slug, i.position, i.code),
     )

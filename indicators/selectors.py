@@ -156,17 +156,26 @@ class IndicatorProgress:
         )
 
 
-def with_progress_data(indicators, *, statuses=APPROVED_ONLY):
-    """Return `indicators` with targets and the actuals of the given statuses prefetched."""
+def with_progress_data(indicators, *, statuses=APPROVED_ONLY, up_to_year: int | None = None):
+    """Return `indicators` with targets and the actuals of the given statuses prefetched.
+
+    `up_to_year` leaves out later figures, for pages that judge one year: a verdict in a year
+    rests on the figures up to it (the path starts at the baseline or the first figure).
+    """
+    actuals = Actual.objects.filter(status__in=statuses)
+    if up_to_year is not None:
+        actuals = actuals.filter(year__lte=up_to_year)
     # The plan comes along for names and years, never its document text (tens of KB a row).
-    return indicators.select_related(
-        "section", "section__sector", "plan", "concept"
-    ).defer(*(f"plan__{name}" for name in Plan.TEXT_FIELDS)).prefetch_related(
-        Prefetch("targets", queryset=Target.objects.order_by("year")),
-        Prefetch(
-            "actuals",
-            queryset=Actual.objects.filter(status__in=statuses).order_by("year"),
-        ),
+    return (
+        indicators.select_related("section", "section__sector", "plan", "concept")
+        .defer(*(f"plan__{name}" for name in Plan.TEXT_FIELDS))
+        .prefetch_related(
+            Prefetch("targets", queryset=Target.objects.order_by("year")),
+            Prefetch(
+                "actuals",
+                queryset=actuals.order_by("year"),
+            ),
+        )
     )
 
 

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from indicators import charts
+from indicators.compare_rows import compare_rows, compare_years
 from indicators.forms import ActualEntryForm, BaselineForm
 from indicators.models import IndicatorConcept
 from indicators.national import PROVINCE, national_matrix, parse_year
@@ -93,20 +94,18 @@ def concept_compare(request, code):
     concept = get_object_or_404(IndicatorConcept, code=code)
     show = pages.show_unapproved(request)
     series = dashboards.concept_comparison(request.user, concept, show_unapproved=show)
+    years = compare_years(series)
+    figure = charts.comparison_figure(concept, series)
     return render(
         request,
         "indicators/concept_compare.html",
         {
             "concept": concept,
             "series": series,
-            "figure": charts.comparison_figure(concept, series),
-            "years": sorted(
-                {
-                    y
-                    for s in series
-                    for y in [*s.progress.actuals, *(t.year for t in s.progress.targets)]
-                }
-            ),
+            "rows": compare_rows(series, years),
+            "figure": figure,
+            "figures": {"compare-chart": figure},
+            "years": years,
             "show_unapproved": show,
         },
     )
@@ -123,20 +122,22 @@ def national(request):
         order=request.GET.get("order", ""),
     )
     rankings = [(column, matrix.ranking(index)) for index, column in enumerate(matrix.columns)]
+    ranking_charts = [
+        {
+            "id": f"ranking-{column.concept.code}",
+            "concept": column.concept,
+            "figure": charts.ranking_figure(column.concept, bars),
+        }
+        for column, bars in rankings
+        if bars
+    ]
     return render(
         request,
         "indicators/national.html",
         {
             "matrix": matrix,
-            "charts": [
-                {
-                    "id": f"ranking-{column.concept.code}",
-                    "data_id": f"ranking-{column.concept.code}-data",
-                    "concept": column.concept,
-                    "figure": charts.ranking_figure(column.concept, bars),
-                }
-                for column, bars in rankings
-                if bars
-            ],
+            "charts": ranking_charts,
+            # One JSON blob for every chart of the page, keyed by the id of the element.
+            "figures": {chart["id"]: chart["figure"] for chart in ranking_charts},
         },
     )

@@ -338,6 +338,7 @@ def year_view(user, province: Province, year: int, *, show_unapproved: bool) -> 
     indicators = with_progress_data(
         Indicator.objects.filter(plan__in=plans),
         statuses=ALL_STATUSES if show_unapproved else APPROVED_ONLY,
+        up_to_year=year,
     ).order_by("plan__first_year", "plan__slug", "section__position", "position", "code")
     rows = []
     for indicator in indicators:

@@ -88,41 +88,48 @@ def plan_dashboard(request, slug):
     dashboard = dashboards.plan_dashboard(plan, statuses=statuses)
     records = tables.indicator_records(dashboard.progresses, dashboard.years)
     filters = forms.IndicatorFilterForm(request.GET or None, records=records)
-    shown = filters.apply(records)
-    charts = [
-        {
-            "id": f"chart-{record['pk']}",
-            "data_id": f"chart-{record['pk']}-data",
-            "code": record["code"],
-            "name": record["name"],
-            "figure": indicator_charts.indicator_figure(
-                record["progress"], first_year=plan.first_year
-            ),
-            "summary": indicator_charts.indicator_chart_summary(record["progress"]),
-        }
-        for record in shown
-        if not record["progress"].indicator.is_qualitative
-    ]
-    table = tables.indicator_table(shown, dashboard.years, request=request)
+    table = tables.indicator_rows(filters.apply(records), dashboard.years, request.GET)
     export_format = request.GET.get("_export")
     if tables.SafeTableExport.is_valid_format(export_format):
         name = xlsx.safe_filename(f"{_('Indicators')} {plan.document_number or plan.slug}")
-        exporter = tables.SafeTableExport(export_format, table)
+        shown = [row.record for row in table.rows]
+        exporter = tables.SafeTableExport(
+            export_format, tables.indicator_table(shown, dashboard.years)
+        )
         # Our own response: django-tables2 would put the Vietnamese name in a raw header.
         response = HttpResponse(exporter.export(), content_type=exporter.content_type())
         response["Content-Disposition"] = content_disposition_header(
             as_attachment=True, filename=f"{name}.{export_format}"
         )
         return response
+    charts = [
+        {
+            "id": f"chart-{row.record['pk']}",
+            "code": row.record["code"],
+            "name": row.record["name"],
+            "figure": indicator_charts.indicator_figure(
+                row.record["progress"], first_year=plan.first_year
+            ),
+            "summary": indicator_charts.indicator_chart_summary(row.record["progress"]),
+        }
+        for row in table.rows
+        if not row.record["progress"].indicator.is_qualitative
+    ]
+    budget_figure = (
+        budget_charts.budget_figure(dashboard.budget_cells) if dashboard.budget_cells else None
+    )
+    # One JSON blob for every chart of the page, keyed by the id of the element drawing it.
+    figures = {chart["id"]: chart["figure"] for chart in charts}
+    if budget_figure:
+        figures["budget-chart"] = budget_figure
     context = {
         "plan": plan,
         "dashboard": dashboard,
         "table": table,
         "filters": filters,
         "charts": charts,
-        "budget_figure": budget_charts.budget_figure(dashboard.budget_cells)
-        if dashboard.budget_cells
-        else None,
+        "figures": figures,
+        "budget_figure": budget_figure,
         "planned_total": budget_charts.total(dashboard.budget_cells, "planned"),
         "disbursed_total": budget_charts.total(dashboard.budget_cells, "disbursed"),
         "show_unapproved": show and statuses != dashboards.APPROVED_ONLY,
@@ -164,6 +171,7 @@ def year_view(request, province, year):
             "province": province_obj,
             "year": year,
             "rows": rows,
+            "lines": tables.year_rows(rows, province_obj),
             "show_unapproved": show,
             "years": range(year - 5, year + 6),
         },

@@ -1,4 +1,7 @@
 /* Draw the plotly figures a page carries as JSON (json_script), offline.
+ * A page carries all its figures in one JSON blob, <script id="chart-figures">, keyed by chart:
+ * an element with data-chart="KEY" draws figures[KEY]. An element with data-figure="ID" draws
+ * the figure of its own json_script with that id (one blob per chart; still understood).
  * A figure in a closed <details> is drawn when it is first opened, so a dashboard with a
  * hundred indicators stays fast. Without JavaScript the tables carry the same figures. */
 (function () {
@@ -17,17 +20,31 @@
     locale: /^vi\b/i.test(document.documentElement.lang) ? "vi" : "en"
   };
 
+  var HOLDERS = "[data-chart], [data-figure]";
+  var pageFigures = null;  // the page's one blob, parsed once, when a chart is first drawn
+
+  function figureOf(holder) {
+    if (holder.dataset.chart) {
+      if (pageFigures === null) {
+        var blob = document.getElementById("chart-figures");
+        pageFigures = blob ? JSON.parse(blob.textContent) : {};
+      }
+      return pageFigures[holder.dataset.chart];
+    }
+    var source = document.getElementById(holder.dataset.figure);
+    return source ? JSON.parse(source.textContent) : undefined;
+  }
+
   function draw(holder) {
     if (holder.dataset.drawn || typeof Plotly === "undefined") { return; }
-    var source = document.getElementById(holder.dataset.figure);
-    if (!source) { return; }
-    var figure = JSON.parse(source.textContent);
+    var figure = figureOf(holder);
+    if (!figure) { return; }
     holder.dataset.drawn = "1";
     Plotly.newPlot(holder, figure.data, figure.layout, config);
   }
 
   function drawVisible(root) {
-    root.querySelectorAll("[data-figure]").forEach(function (holder) {
+    root.querySelectorAll(HOLDERS).forEach(function (holder) {
       var details = holder.closest("details");
       if (!details || details.open) { draw(holder); }
     });
@@ -38,7 +55,7 @@
   }, true);
   document.addEventListener("DOMContentLoaded", function () { drawVisible(document); });
   window.addEventListener("beforeprint", function () {
-    document.querySelectorAll("[data-figure][data-drawn]").forEach(function (holder) {
+    document.querySelectorAll("[data-drawn]").forEach(function (holder) {
       Plotly.Plots.resize(holder);
     });
   });
