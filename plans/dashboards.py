@@ -93,9 +93,9 @@ def home_summaries(user, *, show_unapproved: bool = False) -> list[ProvinceSumma
 
     Plans of a province merged in 2025 are listed under the unit it joined. The verdict counts
     come from status snapshots (see plans.models.PlanStatusSnapshot), so the page costs the
-    same with one province or the whole country. Queries: plans, snapshots, planned sums,
-    disbursed sums; and for plans whose snapshot is missing or old, indicators, targets,
-    actuals and one upsert.
+    same with one province or the whole country. Queries: plans, snapshots; and for plans whose
+    snapshot is missing or old, indicators, targets, actuals, planned and disbursed sums and
+    one upsert.
     """
     plans = list(
         access.plans_for_user(user)
@@ -107,23 +107,6 @@ def home_summaries(user, *, show_unapproved: bool = False) -> list[ProvinceSumma
         plan.pk: visible_statuses(user, plan, show_unapproved=show_unapproved) for plan in plans
     }
     snapshots = status_snapshots(plans, statuses)
-    planned = dict(
-        Allocation.objects.filter(line__plan__in=plans)
-        .order_by()
-        .values_list("line__plan")
-        .annotate(total=Sum("amount"))
-        .values_list("line__plan", "total")
-    )
-    disbursed = defaultdict(Decimal)
-    rows = (
-        Disbursement.objects.filter(line__plan__in=plans)
-        .order_by()
-        .values_list("line__plan", "status")
-        .annotate(total=Sum("amount"))
-    )
-    for plan_id, status, total in rows:
-        if status in statuses[plan_id]:
-            disbursed[plan_id] += total
     provinces: dict[int, ProvinceSummaries] = {}
     for plan in plans:
         today = plan.province.current
@@ -139,8 +122,8 @@ def home_summaries(user, *, show_unapproved: bool = False) -> list[ProvinceSumma
                 {code: snapshot.counts.get(code, 0) for code in Status.values},
                 snapshot.qualitative_done,
                 snapshot.qualitative_total,
-                planned.get(plan.pk, Decimal(0)),
-                disbursed[plan.pk],
+                snapshot.planned,
+                snapshot.disbursed,
             )
         )
     return sorted(provinces.values(), key=lambda group: group.province.name_folded)
@@ -193,6 +176,8 @@ def status_snapshots(plans: list[Plan], statuses: dict) -> dict[int, PlanStatusS
                 "counts",
                 "qualitative_done",
                 "qualitative_total",
+                "planned",
+                "disbursed",
             ],
         )
         current.update({(s.plan_id, s.scope): s for s in fresh})
@@ -200,16 +185,38 @@ def status_snapshots(plans: list[Plan], statuses: dict) -> dict[int, PlanStatusS
 
 
 def _snapshots_compute(plans: list[Plan], statuses: dict) -> list[PlanStatusSnapshot]:
-    """Judge every indicator of `plans` (three queries) and return their unsaved snapshots."""
-    indicators = with_progress_data(
-        Indicator.objects.filter(plan__in=plans), statuses=ALL_STATUSES
-    )
+    """Judge every indicator of `plans` and sum their money (five queries); return their
+    unsaved snapshots."""
+    indicators = with_progress_data(Indicator.objects.filter(plan__in=plans), statuses=ALL_STATUSES)
     by_plan = defaultdict(list)
     for indicator in indicators:
         by_plan[indicator.plan_id].append(indicator)
+    planned = dict(
+        Allocation.objects.filter(line__plan__in=plans)
+        .order_by()
+        .values_list("line__plan")
+        .annotate(total=Sum("amount"))
+        .values_list("line__plan", "total")
+    )
+    disbursed = defaultdict(Decimal)
+    rows = (
+        Disbursement.objects.filter(line__plan__in=plans)
+        .order_by()
+        .values_list("line__plan", "status")
+        .annotate(total=Sum("amount"))
+    )
+    for plan_id, status, total in rows:
+        if status in statuses[plan_id]:
+            disbursed[plan_id] += total
     snapshots = []
     for plan in plans:
-        summary = plan_summary(plan, by_plan[plan.pk], statuses[plan.pk], 0, 0)
+        summary = plan_summary(
+            plan,
+            by_plan[plan.pk],
+            statuses[plan.pk],
+            planned.get(plan.pk, Decimal(0)),
+            disbursed[plan.pk],
+        )
         snapshots.append(
             PlanStatusSnapshot(
                 plan=plan,
@@ -220,6 +227,8 @@ def _snapshots_compute(plans: list[Plan], statuses: dict) -> list[PlanStatusSnap
                 counts=summary.counts,
                 qualitative_done=summary.qualitative_done,
                 qualitative_total=summary.qualitative_total,
+                planned=summary.planned,
+                disbursed=summary.disbursed,
             )
         )
     return snapshots

@@ -1,5 +1,6 @@
 """Provinces, agencies, plans and what a plan is made of: sections, projects, duties."""
 
+import calendar
 import datetime
 
 from django.conf import settings
@@ -232,6 +233,14 @@ class Sector(models.Model):
         return (self.code,)
 
 
+def deadline_in(year: int, *, day: int, month: int) -> datetime.date:
+    """Return day `day` of `month` in `year`, or the month's last day where it has fewer days.
+
+    A default of 29/2 falls on 28/2 in years without a 29 February.
+    """
+    return datetime.date(year, month, min(day, calendar.monthrange(year, month)[1]))
+
+
 class YearOutsidePlan(Exception):
     """A year before a plan's first year or after its horizon; the message is for the user."""
 
@@ -325,6 +334,18 @@ class Plan(models.Model):
         validators=year_validators,
         help_text=_("The 'định hướng' year beyond the plan period, if any."),
     )
+    # Each year's report is due on this day of that year unless its plan-year says otherwise.
+    report_deadline_day = models.PositiveSmallIntegerField(
+        _("reporting deadline: day"),
+        default=15,
+        validators=[MinValueValidator(1), MaxValueValidator(31)],
+        help_text=_("The day of the year each year's figures are due, e.g. 15 for 15/12."),
+    )
+    report_deadline_month = models.PositiveSmallIntegerField(
+        _("reporting deadline: month"),
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+    )
     superseded_by = models.ForeignKey(
         "self",
         verbose_name=_("superseded by"),
@@ -384,6 +405,11 @@ class Plan(models.Model):
                 condition=Q(issued_day__isnull=True) | Q(issued_day__gte=1, issued_day__lte=31),
                 name="plan_issued_day_valid",
             ),
+            models.CheckConstraint(
+                condition=Q(report_deadline_day__gte=1, report_deadline_day__lte=31)
+                & Q(report_deadline_month__gte=1, report_deadline_month__lte=12),
+                name="plan_report_deadline_valid",
+            ),
             # Printed numbers are unique within a province; blank numbers are not compared.
             models.UniqueConstraint(
                 fields=["province", "document_number"],
@@ -416,8 +442,9 @@ class Plan(models.Model):
     natural_key.dependencies = ["plans.province", "plans.agency"]
 
     @staticmethod
-    def data_changed(*, plan_ids=(), indicator_ids=()) -> None:
-        """Record, in the caller's transaction, that these plans' figures or targets changed.
+    def data_changed(*, plan_ids=(), indicator_ids=(), line_ids=()) -> None:
+        """Record, in the caller's transaction, that these plans' figures, targets or money
+        changed (named by plan, by indicator or by budget line).
 
         A counter, not history: `.update()` with F() is the one write that cannot lose a
         concurrent bump.
@@ -425,6 +452,8 @@ class Plan(models.Model):
         plans = Q(pk__in=list(plan_ids)) if plan_ids else Q(pk__in=[])
         if indicator_ids:
             plans |= Q(indicators__in=list(indicator_ids))
+        if line_ids:
+            plans |= Q(budget_lines__in=list(line_ids))
         matched = Plan.objects.filter(plans).values("pk")
         Plan.objects.filter(pk__in=matched).update(data_version=F("data_version") + 1)
 
@@ -453,6 +482,11 @@ class Plan(models.Model):
                 errors["issued_day"] = _("This day does not exist in that month.")
         if self.superseded_by_id and self.superseded_by_id == self.pk:
             errors["superseded_by"] = _("A plan cannot supersede itself.")
+        if self.report_deadline_day and self.report_deadline_month:
+            try:  # 2000 had a 29 February: 29/2 is a valid default
+                datetime.date(2000, self.report_deadline_month, self.report_deadline_day)
+            except ValueError:
+                errors["report_deadline_day"] = _("This day does not exist in that month.")
         if errors:
             raise ValidationError(errors)
 
@@ -474,6 +508,17 @@ class Plan(models.Model):
     def status(self) -> "Plan.Status":
         """Return where the plan stands today."""
         return self.status_on(timezone.localdate())
+
+    def default_deadline(self, year: int) -> datetime.date:
+        """Return the day the figures of `year` are due unless their plan-year says otherwise."""
+        return deadline_in(year, day=self.report_deadline_day, month=self.report_deadline_month)
+
+    def reports_year(self, year: int) -> bool:
+        """Return whether a report is due for `year`: a year of the plan period.
+
+        The horizon year is a direction, not a reporting year.
+        """
+        return self.first_year <= year <= self.last_year
 
     def covers_year(self, year: int) -> bool:
         """Return whether `year` lies in the plan period or up to its horizon."""
@@ -700,6 +745,11 @@ class Membership(models.Model):
         on_delete=models.PROTECT,
         related_name="members",
     )
+    email_notices = models.BooleanField(
+        _("e-mail notices"),
+        default=True,
+        help_text=_("Send notices and deadline reminders by e-mail as well as in the portal."),
+    )
 
     history = HistoricalRecords()
 
@@ -799,6 +849,12 @@ class PlanYear(models.Model):
         related_name="+",
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    deadline = models.DateField(
+        _("reporting deadline"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: the plan's default day of the year."),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -823,14 +879,50 @@ class PlanYear(models.Model):
         """Return whether staff may still change the figures."""
         return self.status in EDITABLE_STATUSES
 
+    @property
+    def due_on(self) -> datetime.date:
+        """Return the reporting deadline: this year's own, else the plan's default day.
+
+        Follows `plan`: lists compute it with reporting_deadline() from rows they hold.
+        """
+        return reporting_deadline(self.plan, self.year, self.deadline)
+
+    def clean(self):
+        if self.deadline and self.year and not self.year <= self.deadline.year <= self.year + 1:
+            raise ValidationError(
+                {
+                    "deadline": _(
+                        "The deadline of the %(year)s report falls in %(year)s or the year after."
+                    )
+                    % {"year": self.year}
+                }
+            )
+
+
+def reporting_deadline(plan: Plan, year: int, override: datetime.date | None) -> datetime.date:
+    """Return the day the figures of `plan` for `year` are due: `override`, else the default."""
+    return override or plan.default_deadline(year)
+
+
+def is_late(*, due_on: datetime.date, submitted_on: datetime.date | None, today) -> bool:
+    """Return whether a report is late: submitted after its deadline, or past it and not sent.
+
+    `submitted_on` is the local day of the last submission of a submitted or approved year,
+    None for a year not (or no longer) submitted.
+    """
+    if submitted_on is not None:
+        return submitted_on > due_on
+    return today > due_on
+
 
 class PlanStatusSnapshot(models.Model):
-    """The home page's verdict counts for one plan, as of one version of the plan's data.
+    """The home page's verdict counts and money for one plan, as of one version of its data.
 
     Counting verdicts means judging every indicator against its targets, baseline and figures
-    in Python; at national scale that is hundreds of thousands of objects per home request. So
-    the counts are kept here with the `Plan.data_version` they were computed from. Every write
-    to a plan's indicators, targets or figures bumps that version in its own transaction
+    in Python; at national scale that is hundreds of thousands of objects per home request, and
+    summing the money reads every allocation and disbursement of the country. So the results
+    are kept here with the `Plan.data_version` they were computed from. Every write
+    to a plan's indicators, targets, figures or money bumps that version in its own transaction
     (Plan.data_changed: signals in indicators/signals.py for single saves, the bulk writes of
     plans.workflow and plans.services call it themselves), so a snapshot of an older version
     is never used: the next reader recomputes it through the one rule (indicators.achievement).
@@ -853,6 +945,9 @@ class PlanStatusSnapshot(models.Model):
     counts = models.JSONField(default=dict)
     qualitative_done = models.PositiveIntegerField(default=0)
     qualitative_total = models.PositiveIntegerField(default=0)
+    # Money planned in all allocations and disbursed in the figures of the scope (triệu đồng).
+    planned = models.DecimalField(max_digits=24, decimal_places=4, default=0)
+    disbursed = models.DecimalField(max_digits=24, decimal_places=4, default=0)
     computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -864,3 +959,72 @@ class PlanStatusSnapshot(models.Model):
 
     def __str__(self):
         return f"{self.plan_id} {self.scope} {self.year}"
+
+
+class Notice(models.Model):
+    """A message to one user about one plan-year: a step of its review or a deadline reminder.
+
+    Shown in the portal and, for users who want mail, mailed once (`email_to`, `emailed_at`).
+    An event is identified by `key` (the time of the step, or the deadline reminded of): the
+    unique constraint keeps it to one notice per recipient however often it is recorded.
+    """
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted for approval")
+        APPROVED = "approved", _("Approved")
+        RETURNED = "returned", _("Returned for correction")
+        REOPENED = "reopened", _("Reopened for correction")
+        DUE_SOON = "due_soon", _("Deadline approaching")
+        OVERDUE = "overdue", _("Deadline passed")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notices",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="notices"
+    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=year_validators)
+    key = models.CharField(_("event"), max_length=40)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    message = note_field(_("comment"))
+    deadline = models.DateField(_("reporting deadline"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    email_to = models.EmailField(
+        _("e-mailed to"), blank=True, help_text=_("Empty: no mail wanted or no address.")
+    )
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "plan", "year", "key"], name="notice_once_per_event"
+            ),
+        ]
+        indexes = [
+            # The inbox and the notices page: a user's unread notices, newest first.
+            models.Index(fields=["recipient", "read_at", "created_at"], name="notice_of_user"),
+            # The mail sender: notices still to be mailed.
+            models.Index(fields=["emailed_at", "created_at"], name="notice_mail_pending"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.plan_id} {self.year} → {self.recipient_id}"
+
+    @property
+    def is_reminder(self) -> bool:
+        return self.kind in (self.Kind.DUE_SOON, self.Kind.OVERDUE)

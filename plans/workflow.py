@@ -135,8 +135,9 @@ def figures_save_versioned(
 def _forget_snapshots(figures: list[ReportedFigure]) -> None:
     """Bump the data version of the figures' plans: bulk writes send no save signals."""
     indicator_ids = {f.indicator_id for f in figures if hasattr(f, "indicator_id")}
-    if indicator_ids:
-        Plan.data_changed(indicator_ids=indicator_ids)
+    line_ids = {f.line_id for f in figures if hasattr(f, "line_id")}
+    if indicator_ids or line_ids:
+        Plan.data_changed(indicator_ids=indicator_ids, line_ids=line_ids)
 
 
 def _validate(figure: ReportedFigure) -> None:

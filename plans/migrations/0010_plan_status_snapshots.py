@@ -27,6 +27,8 @@ class Migration(migrations.Migration):
                 ('counts', models.JSONField(default=dict)),
                 ('qualitative_done', models.PositiveIntegerField(default=0)),
                 ('qualitative_total', models.PositiveIntegerField(default=0)),
+                ('planned', models.DecimalField(decimal_places=4, default=0, max_digits=24)),
+                ('disbursed', models.DecimalField(decimal_places=4, default=0, max_digits=24)),
                 ('computed_at', models.DateTimeField(auto_now=True)),
                 ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='status_snapshots', to='plans.plan')),
             ],

@@ -5,6 +5,8 @@ admin and seed (single saves), deletions — must move the plan's data_version, 
 shows the verdicts the rules give for the data as it is now.
 """
 
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
@@ -137,3 +139,25 @@ def test_warm_home_costs_the_same_queries_whatever_the_country(
     national.get(reverse("plans:home"))
     with django_assert_max_num_queries(8):
         national.get(reverse("plans:home"))
+
+
+def test_money_on_home_follows_disbursements_and_allocations(world, as_user):
+    from budgets.models import Allocation
+    from tests.plans.test_entry import budget_data, budget_url
+
+    leader = as_user(world.users["leader_a"])
+
+    def money():
+        response = leader.get(reverse("plans:home") + "?figures=all")
+        (summary,) = response.context["provinces"][0].plans
+        return summary.planned, summary.disbursed
+
+    assert money() == (1000, 0)
+    staff = as_user(world.users["staff_a"])
+    staff.post(budget_url(world), budget_data(world, amount="250,5"))  # a bulk write
+    leader = as_user(world.users["leader_a"])
+    assert money() == (1000, Decimal("250.5"))
+    allocation = Allocation.objects.get(line=world.line)  # a single save, as in the admin
+    allocation.amount = Decimal("1200")
+    allocation.save()
+    assert money() == (1200, Decimal("250.5"))

@@ -1,0 +1,26 @@
+"""Bump a plan's data version whenever its money is saved or deleted one row at a time.
+
+The home page keeps each plan's planned and disbursed sums in a versioned snapshot
+(plans.models.PlanStatusSnapshot); bulk writes of disbursements bump it in plans.workflow.
+"""
+
+from django.db.models.signals import post_delete, post_save
+
+from budgets.models import Allocation, BudgetLine, Disbursement
+from plans.models import Plan
+
+
+def _changed_line(sender, instance, **kwargs):
+    Plan.data_changed(line_ids=[instance.line_id])
+
+
+def _changed_plan(sender, instance, **kwargs):
+    Plan.data_changed(plan_ids=[instance.plan_id])
+
+
+def connect() -> None:
+    for model in (Allocation, Disbursement):
+        post_save.connect(_changed_line, sender=model, dispatch_uid=f"version-{model}")
+        post_delete.connect(_changed_line, sender=model, dispatch_uid=f"version-d-{model}")
+    post_save.connect(_changed_plan, sender=BudgetLine, dispatch_uid="version-line")
+    post_delete.connect(_changed_plan, sender=BudgetLine, dispatch_uid="version-d-line")
