@@ -6,12 +6,14 @@ raises `TargetPhraseError` naming the text; nothing is ever guessed.
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
 from django import forms
-from django.utils.formats import number_format
+from django.utils.formats import get_format, number_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:
@@ -88,6 +90,33 @@ def format_figure(value: Decimal | None) -> str:
     plain = Decimal(format(value.normalize(), "f"))
     places = max(0, -plain.as_tuple().exponent)
     return number_format(plain, decimal_pos=places, use_l10n=True, force_grouping=True)
+
+
+def figure_formatter() -> Callable[[Decimal | None], str]:
+    """Return format_figure for the active language, about ten times faster.
+
+    A table formats hundreds of figures; format_figure looks the language's separators up three
+    times per figure and groups digits in Python. This looks them up once and lets format()
+    group. tests/plans/test_lean_pages.py checks the two agree; any grouping but by three goes
+    through format_figure itself.
+    """
+    language = get_language()
+    if get_format("NUMBER_GROUPING", language, use_l10n=True) != 3:
+        return format_figure
+    separators = str.maketrans(
+        {
+            ",": get_format("THOUSAND_SEPARATOR", language, use_l10n=True),
+            ".": get_format("DECIMAL_SEPARATOR", language, use_l10n=True),
+        }
+    )
+
+    def figure(value: Decimal | None) -> str:
+        if value is None:
+            return ""
+        # -0 shows as 0, as numberformat does.
+        return format(value.normalize() if value else Decimal(0), ",f").translate(separators)
+
+    return figure
 
 
 def figure_shown(value: Decimal | None, label: str = "") -> str:

@@ -6,22 +6,19 @@ cells are therefore formatted once here, into one HTML string, and the page loop
 only. django-tables2 still writes the xlsx and CSV export, from the same records.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
 import django_tables2 as tables
-from django.utils.formats import get_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator, capfirst
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_tables2.export import TableExport
 
 from indicators.models import Actual
 from indicators.status_look import LABELS, label_of, look_of
-from plans.numbers import format_figure
+from plans.numbers import figure_formatter, format_figure
 from plans.spreadsheets.formulas import dataset_csv, dataset_xlsx
 from plans.text import fold
 
@@ -58,33 +55,6 @@ def targets_html(targets) -> SafeString:
             for t in targets
         ),
     )
-
-
-def figure_formatter() -> Callable[[Decimal | None], str]:
-    """Return format_figure for the active language, about ten times faster.
-
-    A table formats hundreds of figures; format_figure looks the language's separators up three
-    times per figure and groups digits in Python. This looks them up once and lets format()
-    group. tests/plans/test_lean_pages.py checks the two agree; any grouping but by three goes
-    through format_figure itself.
-    """
-    language = get_language()
-    if get_format("NUMBER_GROUPING", language, use_l10n=True) != 3:
-        return format_figure
-    separators = str.maketrans(
-        {
-            ",": get_format("THOUSAND_SEPARATOR", language, use_l10n=True),
-            ".": get_format("DECIMAL_SEPARATOR", language, use_l10n=True),
-        }
-    )
-
-    def figure(value: Decimal | None) -> str:
-        if value is None:
-            return ""
-        # -0 shows as 0, as numberformat does.
-        return format(value.normalize() if value else ZERO, ",f").translate(separators)
-
-    return figure
 
 
 def figure_html(value, figure=format_figure) -> SafeString | str:

@@ -18,8 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from indicators.models import Actual, Comparator
-from plans.numbers import format_figure
-from plans.tables import figure_formatter
+from plans.numbers import figure_formatter, format_figure
 from plans.templatetags.figures import json_blob
 from tests import factories as f
 
