@@ -202,6 +202,8 @@ EMAIL_BACKEND = (
     else "django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ictplan@localhost")
+# The address links in notices point to, e.g. https://ictplan.example.gov.vn (no trailing slash).
+PORTAL_URL = os.environ.get("PORTAL_URL", "").rstrip("/")
 PASSWORD_RESET_BY_EMAIL = bool(EMAIL_HOST) or DEBUG
 
 # Language and formats: Vietnamese first, English available.

@@ -19,9 +19,9 @@ from simple_history.utils import bulk_update_with_history
 
 from budgets.models import Disbursement
 from indicators.models import Actual
-from plans import roles
+from plans import notices, roles
 from plans.fields import NOTE_LIMIT
-from plans.models import Membership, Plan, PlanYear, Province, ReviewStatus
+from plans.models import Membership, Notice, Plan, PlanYear, Province, ReviewStatus
 from plans.roles import roles_ensure
 from plans.text import clean_text
 from plans.workflow import EntryRefused, plan_year_locked
@@ -283,6 +283,7 @@ def plan_year_submit(*, plan: Plan, year: int, user) -> PlanYear:
     plan_year.status = PlanYear.Status.SUBMITTED
     plan_year.submitted_by, plan_year.submitted_at = user, timezone.now()
     plan_year.save()
+    notices.plan_year_noticed(plan, plan_year, Notice.Kind.SUBMITTED, actor=user)
     return plan_year
 
 
@@ -308,7 +309,7 @@ def _review(
 @transaction.atomic
 def plan_year_approve(*, plan: Plan, year: int, user) -> PlanYear:
     """Approve submitted figures; approved figures are locked for staff."""
-    return _review(
+    plan_year = _review(
         plan=plan,
         year=year,
         user=user,
@@ -319,6 +320,8 @@ def plan_year_approve(*, plan: Plan, year: int, user) -> PlanYear:
         status=PlanYear.Status.APPROVED,
         reason=_vietnamese(APPROVED_REASON),
     )
+    notices.plan_year_noticed(plan, plan_year, Notice.Kind.APPROVED, actor=user)
+    return plan_year
 
 
 @transaction.atomic
@@ -327,7 +330,7 @@ def plan_year_return(*, plan: Plan, year: int, user, comment: str) -> PlanYear:
     comment = clean_text(comment)
     if not comment:
         raise EntryRefused(_("Say why the figures are returned."))
-    return _review(
+    plan_year = _review(
         plan=plan,
         year=year,
         user=user,
@@ -339,6 +342,8 @@ def plan_year_return(*, plan: Plan, year: int, user, comment: str) -> PlanYear:
         reason=comment,
         comment=comment,
     )
+    notices.plan_year_noticed(plan, plan_year, Notice.Kind.RETURNED, actor=user)
+    return plan_year
 
 
 @transaction.atomic
@@ -347,7 +352,7 @@ def plan_year_reopen(*, plan: Plan, year: int, user, reason: str) -> PlanYear:
     reason = clean_text(reason)
     if not reason:
         raise EntryRefused(_("Say why the approved figures are reopened."))
-    return _review(
+    plan_year = _review(
         plan=plan,
         year=year,
         user=user,
@@ -357,3 +362,5 @@ def plan_year_reopen(*, plan: Plan, year: int, user, reason: str) -> PlanYear:
         reason=reason,
         comment=reason,
     )
+    notices.plan_year_noticed(plan, plan_year, Notice.Kind.REOPENED, actor=user)
+    return plan_year

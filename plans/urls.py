@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from plans import views
 
@@ -28,4 +28,5 @@ urlpatterns = [
     path("plans/<slug:slug>/<int:year>/reopen/", views.plan_year_reopen, name="reopen"),
     path("api/plans/", views.api_plan_list, name="api-plan-list"),
     path("api/plans/<slug:slug>/", views.api_plan_detail, name="api-plan-detail"),
+    path("", include("plans.urls_cycle")),
 ]

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from budgets.models import Disbursement
 from indicators.models import Actual
-from plans.models import PlanStatusSnapshot, PlanYear
+from plans.models import Notice, PlanStatusSnapshot, PlanYear
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +31,8 @@ def test_every_model_of_our_apps_is_in_the_admin():
         if not model.__name__.startswith("Historical")
     }
     # The home page's verdict counts are a cache of what the admin shows elsewhere.
-    assert ours == set(OUR_MODELS) | {PlanStatusSnapshot}
+    # and notices are a log each person reads on their own page.
+    assert ours == set(OUR_MODELS) | {PlanStatusSnapshot, Notice}
 
 
 # Figures and plan-year statuses change only on the entry screens and through the workflow.

@@ -238,8 +238,9 @@ def test_page_query_count_does_not_grow(world, as_user, django_assert_max_num_qu
             **{"VT-1": {"value": value, "year": "2010"}, "VT-2": {"value": value, "year": "2010"}},
         )
     # session, user, membership, the provinces merged into the user's, permissions (user +
-    # group), plan, indicators with sections, their targets, their history with users.
-    with django_assert_max_num_queries(10):
+    # group), plan, indicators with sections, their targets, their history with users, and
+    # the navigation bar's inbox count (the user's plan-years, unread notices).
+    with django_assert_max_num_queries(12):
         response = client.get(url(world))
     assert response.status_code == 200
     assert len(response.context["rows"]) == 6

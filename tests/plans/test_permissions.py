@@ -249,6 +249,38 @@ MATRIX = {
         lambda w: reverse("password_reset_complete"),
         expect(anonymous=200, staff_a=200, staff_b=200, leader_a=200, national=200, admin=200),
     ),
+    # The yearly cycle: reporting status for leaders and national leaders, deadlines changed by
+    # leaders of the province and administrators, everyone's own notices.
+    "plans:reporting-status": (
+        "get",
+        lambda w: reverse("plans:reporting-status"),
+        expect(anonymous=302, staff_a=403, staff_b=403, leader_a=200, national=200, admin=200),
+    ),
+    "plans:reporting-status-export": (
+        "get",
+        lambda w: reverse("plans:reporting-status-export"),
+        expect(anonymous=302, staff_a=403, staff_b=403, leader_a=200, national=200, admin=200),
+    ),
+    "plans:deadlines": (
+        "get",
+        lambda w: reverse("plans:deadlines", args=[w.plan_a.slug]),
+        expect(anonymous=302, staff_a=200, staff_b=404, leader_a=200, national=200, admin=200),
+    ),
+    "plans:deadlines:post": (
+        "post",
+        lambda w: reverse("plans:deadlines", args=[w.plan_a.slug]),
+        expect(anonymous=302, staff_a=403, staff_b=404, leader_a=302, national=403, admin=302),
+    ),
+    "plans:notices": (
+        "get",
+        lambda w: reverse("plans:notices"),
+        expect(anonymous=302, staff_a=200, staff_b=200, leader_a=200, national=200, admin=200),
+    ),
+    "plans:notices:post": (
+        "post",
+        lambda w: reverse("plans:notices"),
+        expect(anonymous=302, staff_a=302, staff_b=302, leader_a=302, national=302, admin=302),
+    ),
 }
 # URLs that are not pages of ours.
 NOT_CHECKED = {"set_language"}
@@ -284,6 +316,7 @@ def post_data(world):
     data[f"d{world.line.pk}-{world.source.pk}-version"] = 0
     for indicator in (world.percent, world.count):
         data[f"b{indicator.pk}-version"] = 0  # baselines page: nothing typed, nothing changes
+    data |= {"day": 15, "month": 12, "read": "all"}  # deadlines as they are; notices page
     return data
 
 
