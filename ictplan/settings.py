@@ -236,6 +236,38 @@ STORAGES = {
     },
 }
 
+# Evidence files (indicators.EvidenceFile): never served from a public URL, only through the
+# evidence download view, which checks access. The filesystem under MEDIA_ROOT by default;
+# EVIDENCE_STORAGE=s3 stores them in an S3-compatible bucket through django-storages
+# (`pip install ictplan[s3]`).
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
+EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+EVIDENCE_STORAGE = os.environ.get("EVIDENCE_STORAGE", "filesystem").strip().lower()
+if EVIDENCE_STORAGE == "s3":
+    STORAGES["evidence"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ.get("EVIDENCE_S3_BUCKET", ""),
+            "endpoint_url": os.environ.get("EVIDENCE_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("EVIDENCE_S3_REGION") or None,
+            "access_key": os.environ.get("EVIDENCE_S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("EVIDENCE_S3_SECRET_ACCESS_KEY") or None,
+            "location": os.environ.get("EVIDENCE_S3_PREFIX", "ictplan"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+elif EVIDENCE_STORAGE == "filesystem":
+    STORAGES["evidence"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        # Under MEDIA_ROOT; MEDIA_URL stays unset and no URL serves it: no public address.
+    }
+else:
+    raise ImproperlyConfigured(
+        f"EVIDENCE_STORAGE must be 'filesystem' or 's3', got {EVIDENCE_STORAGE!r}"
+    )
+
 # Production hardening, on whenever DEBUG is off; each can be relaxed from the environment
 # (for example SECURE_SSL_REDIRECT=0 behind a proxy that already redirects).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

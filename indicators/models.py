@@ -1,6 +1,10 @@
 """Indicators (chỉ tiêu) of a plan, their yearly targets and the actual figures reported."""
 
+import uuid
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import storages
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -432,3 +436,72 @@ class Actual(ReportedFigure):
     def shown(self) -> str:
         """Return the figure, else the progress, as an edit conflict shows it."""
         return figure_shown(self.value, self.get_progress_display())
+
+
+def evidence_path(instance, filename: str) -> str:
+    """Return where an evidence file is stored: plan slug, year and a random name.
+
+    Never the uploader's file name (it is kept in `original_name`, for the download only).
+    """
+    figure = instance.actual or instance.disbursement
+    plan_slug = figure.indicator.plan.slug if instance.actual else figure.line.plan.slug
+    extension = instance.extension if instance.extension.isalnum() else "bin"
+    return f"evidence/{plan_slug}/{figure.year}/{uuid.uuid4().hex}.{extension}"
+
+
+def evidence_storage():
+    """Return the storage evidence files live in (settings.STORAGES["evidence"])."""
+    return storages["evidence"]
+
+
+class EvidenceFile(models.Model):
+    """A file staff attach to a figure or a disbursement as evidence; several per figure."""
+
+    actual = models.ForeignKey(
+        Actual,
+        verbose_name=_("actual"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="evidence_files",
+    )
+    disbursement = models.ForeignKey(
+        "budgets.Disbursement",
+        verbose_name=_("disbursement"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="evidence_files",
+    )
+    file = models.FileField(
+        _("file"), upload_to=evidence_path, storage=evidence_storage, max_length=255
+    )
+    original_name = models.CharField(_("file name"), max_length=200)
+    extension = models.CharField(_("extension"), max_length=10)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+        ordering = ["actual_id", "disbursement_id", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(actual__isnull=False, disbursement__isnull=True)
+                | Q(actual__isnull=True, disbursement__isnull=False),
+                name="evidence_file_has_one_owner",
+            ),
+        ]
+
+    def __str__(self):
+        return self.original_name

@@ -8,7 +8,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from indicators.models import Actual, Indicator
+from indicators.evidence import EvidenceRefused, check_upload, clean_name
+from indicators.models import Actual, EvidenceFile, Indicator
 from plans.models import MIN_YEAR, Plan
 from plans.numbers import figure_shown
 from plans.workflow import (
@@ -199,3 +200,55 @@ def baselines_save(*, plan: Plan, user, rows: list[BaselineInput]) -> int:
             raise EntryRefused(f"{indicator.code}: {' '.join(invalid.messages)}") from invalid
         indicator.save()
     return len(changed)
+
+
+@transaction.atomic
+def evidence_add(*, actual: Actual, user, uploads) -> list[EvidenceFile]:
+    """Attach `uploads` to the figure `actual` as evidence files, all or none.
+
+    Each file is checked on its content (evidence.check_upload); refuse with EntryRefused the
+    whole batch when one file is refused or the plan-year is no longer open.
+    """
+    plan_year_for_entry(actual.indicator.plan, actual.year)
+    if not uploads:
+        raise EntryRefused(_("Choose at least one file."))
+    try:
+        checks = [check_upload(upload) for upload in uploads]
+    except EvidenceRefused as refused:
+        raise EntryRefused(str(refused)) from refused
+    created = []
+    try:
+        for upload, checked in zip(uploads, checks, strict=True):
+            kind = checked.kind
+            item = EvidenceFile(
+                actual=actual,
+                original_name=clean_name(upload.name),
+                extension=kind.extension,
+                content_type=kind.content_type,
+                size=checked.size,
+                uploaded_by=user,
+            )
+            item._history_user = user
+            item.file.save(f"evidence.{kind.extension}", upload, save=False)
+            created.append(item)
+            item.full_clean()
+            item.save()
+    except BaseException:
+        for item in created:
+            item.file.delete(save=False)
+        raise
+    return created
+
+
+@transaction.atomic
+def evidence_delete(*, evidence: EvidenceFile, user) -> None:
+    """Remove an evidence file from its figure while the plan-year is open.
+
+    Only its uploader removes it. The stored bytes are kept: the history still names them.
+    """
+    actual = evidence.actual
+    plan_year_for_entry(actual.indicator.plan, actual.year)
+    if evidence.uploaded_by_id != user.pk:
+        raise EntryRefused(_("Only the person who uploaded a file may remove it."))
+    evidence._history_user = user
+    evidence.delete()
