@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from budgets.models import Disbursement
-from indicators.models import Actual
+from indicators.models import Actual, EvidenceFile
 from plans.models import Notice, PlanStatusSnapshot, PlanYear
 from tests import factories as f
 
@@ -32,7 +32,9 @@ def test_every_model_of_our_apps_is_in_the_admin():
     }
     # The home page's verdict counts are a cache of what the admin shows elsewhere.
     # and notices are a log each person reads on their own page.
-    assert ours == set(OUR_MODELS) | {PlanStatusSnapshot, Notice}
+    # Evidence files: attached, listed and served on their own page (indicators:evidence),
+    # through the figure's access; not yet in the admin.
+    assert ours == set(OUR_MODELS) | {PlanStatusSnapshot, Notice, EvidenceFile}
 
 
 # Figures and plan-year statuses change only on the entry screens and through the workflow.

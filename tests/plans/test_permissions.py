@@ -16,6 +16,30 @@ SAME_AS = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def _evidence(world):
+    """Return a PDF attached by staff_a to a draft figure of plan A in 2013."""
+    from django.core.files.base import ContentFile
+
+    from indicators.models import EvidenceFile
+    from tests import factories as f
+
+    item = EvidenceFile(
+        actual=f.actual(world.percent, year=2013),
+        original_name="minh chứng.pdf",
+        extension="pdf",
+        content_type="application/pdf",
+        size=9,
+        uploaded_by=world.users["staff_a"],
+    )
+    item.file.save("x.pdf", ContentFile(b"%PDF-1.4\n"))
+    return item
+
+
 def expect(**statuses: int) -> dict[str, int]:
     """Return the status each role gets, named, so a row cannot shift a value to another role."""
     assert sorted(statuses) == sorted(ROLES), statuses
@@ -280,6 +304,29 @@ MATRIX = {
         "post",
         lambda w: reverse("plans:notices"),
         expect(anonymous=302, staff_a=302, staff_b=302, leader_a=302, national=302, admin=302),
+    ),
+    # Evidence files: the page as the entry screen; a POST naming no figure of the plan-year
+    # finds none (404) for those who may enter; files served as their figure is, drafts only to
+    # those who see drafts; a file removed by its uploader (others are told it is not theirs).
+    "indicators:evidence": (
+        "get",
+        lambda w: reverse("indicators:evidence", args=[w.plan_a.slug, 2013]),
+        expect(anonymous=302, staff_a=200, staff_b=404, leader_a=200, national=200, admin=200),
+    ),
+    "indicators:evidence:post": (
+        "post",
+        lambda w: reverse("indicators:evidence", args=[w.plan_a.slug, 2013]),
+        expect(anonymous=302, staff_a=404, staff_b=404, leader_a=403, national=403, admin=404),
+    ),
+    "indicators:evidence-download": (
+        "get",
+        lambda w: reverse("indicators:evidence-download", args=[_evidence(w).pk]),
+        expect(anonymous=302, staff_a=200, staff_b=404, leader_a=200, national=404, admin=200),
+    ),
+    "indicators:evidence-remove": (
+        "post",
+        lambda w: reverse("indicators:evidence-remove", args=[_evidence(w).pk]),
+        expect(anonymous=302, staff_a=302, staff_b=404, leader_a=403, national=403, admin=302),
     ),
 }
 # URLs that are not pages of ours.
