@@ -1,3 +1,4 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -6,6 +7,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from budgets.forms import DisbursementEntryForm
 from budgets.selectors import disbursement_rows
 from budgets.services import disbursements_save
+from indicators.views import submitting_save
 from plans import access, pages, selectors
 
 
@@ -23,13 +25,18 @@ def entry(request, slug, year):
                 data, line=row.line, source=cell.source, current=cell.current
             )
             forms_by_key[(row.line.pk, cell.source.pk)] = cell.form
-    if request.method == "POST" and pages.save_entry_forms(
-        request,
-        forms_by_key,
-        lambda inputs: disbursements_save(plan=plan, year=year, user=request.user, rows=inputs),
-        _("Saved %(count)s amount(s) as draft."),
-    ):
+
+    def save(inputs):
+        return disbursements_save(plan=plan, year=year, user=request.user, rows=inputs)
+
+    done = _("Saved %(count)s amount(s) as draft.")
+    submitting = request.method == "POST" and request.POST.get("action") == "submit"
+    if submitting:
+        save, done = submitting_save(plan, year, request.user, save)
+    if request.method == "POST" and pages.save_entry_forms(request, forms_by_key, save, done):
         return redirect("budgets:entry", slug=plan.slug, year=year)
+    if submitting:
+        messages.error(request, _("Not submitted for approval: what you typed is kept below."))
     context = pages.entry_context(request, plan, year, plan_year) | {"rows": rows}
     status = 400 if request.method == "POST" else 200
     return render(request, "budgets/entry.html", context, status=status)

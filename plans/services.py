@@ -1,6 +1,7 @@
 """Writes that span rows: loading the seed plans, the yearly report workflow, demo accounts."""
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -285,6 +286,19 @@ def plan_year_submit(*, plan: Plan, year: int, user) -> PlanYear:
     plan_year.save()
     notices.plan_year_noticed(plan, plan_year, Notice.Kind.SUBMITTED, actor=user)
     return plan_year
+
+
+@transaction.atomic
+def plan_year_save_and_submit(
+    *, plan: Plan, year: int, user, save: Callable[[], int]
+) -> tuple[int, PlanYear]:
+    """Save the typed figures with `save`, then submit the plan-year, all or nothing.
+
+    Return the number of figures saved and the submitted plan-year. A refused save (bad number,
+    edit conflict) or a refused submission raises and rolls both back.
+    """
+    count = save()
+    return count, plan_year_submit(plan=plan, year=year, user=user)
 
 
 def _review(

@@ -112,7 +112,7 @@ def terminate_backend(pid):
     connection.vendor != "postgresql",
     reason="needs PostgreSQL (DATABASE_URL=postgres://…): a SQLite file has no server to restart",
 )
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_postgresql_restart_gives_one_503_then_the_portal_works(client, django_user_model):
     user = django_user_model.objects.create_user("restart", password="unused")
     client.force_login(user)

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from plans import services
 from plans.models import Notice
+from plans.roles import roles_ensure
 from tests import factories as f
 from tests.e2e.conftest import login
 
@@ -15,6 +16,9 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_leader_sees_the_submission_in_the_inbox_and_approves_from_it(live_server, page, shot):
+    # As the other browser tests do through demo_accounts_ensure(): the roles exist whatever
+    # flush the test before left behind.
+    roles_ensure()
     year = timezone.localdate().year
     province = f.province("Hậu Giang", code="93", slug="hau-giang")
     plan = f.plan(
