@@ -2,7 +2,6 @@ from django.contrib import admin
 from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ExportMixin, ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from budgets.models import Allocation, BudgetLine, Disbursement, FundingSource, StatedTotal
@@ -11,6 +10,8 @@ from plans.admin_mixins import (
     ProvinceScopedMixin,
     ReadOnlyFigureMixin,
     ReadOnlyInlineMixin,
+    StreamedExportMixin,
+    StreamedImportExportMixin,
     VietnameseInputMixin,
 )
 from plans.resources import natural_key_resource
@@ -33,7 +34,7 @@ def line_total(model):
 
 
 @admin.register(FundingSource)
-class FundingSourceAdmin(ImportExportMixin, SimpleHistoryAdmin):
+class FundingSourceAdmin(StreamedImportExportMixin, SimpleHistoryAdmin):
     resource_classes = [natural_key_resource(FundingSource, ["code"])]
     list_display = ["short_name", "name", "code", "position"]
     search_fields = ["code", "short_name"]
@@ -59,7 +60,9 @@ class DisbursementInline(ReadOnlyInlineMixin, admin.TabularInline):
 
 
 @admin.register(BudgetLine)
-class BudgetLineAdmin(ExportMixin, FoldedSearchMixin, ProvinceScopedMixin, SimpleHistoryAdmin):
+class BudgetLineAdmin(
+    StreamedExportMixin, FoldedSearchMixin, ProvinceScopedMixin, SimpleHistoryAdmin
+):
     resource_classes = [natural_key_resource(BudgetLine, ["plan", "code"])]
     list_display = ["name", "code", "plan", "sector", "printed_unit", "planned", "disbursed"]
     list_select_related = ["plan", "sector"]
@@ -92,7 +95,7 @@ class BudgetLineAdmin(ExportMixin, FoldedSearchMixin, ProvinceScopedMixin, Simpl
 
 
 @admin.register(Allocation)
-class AllocationAdmin(ExportMixin, ProvinceScopedMixin, SimpleHistoryAdmin):
+class AllocationAdmin(StreamedExportMixin, ProvinceScopedMixin, SimpleHistoryAdmin):
     province_field = "line__plan__province"
     resource_classes = [
         natural_key_resource(Allocation, ["line", "year_from", "year_to", "source"])
@@ -115,7 +118,7 @@ class AllocationAdmin(ExportMixin, ProvinceScopedMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Disbursement)
-class DisbursementAdmin(ExportMixin, ReadOnlyFigureMixin, SimpleHistoryAdmin):
+class DisbursementAdmin(StreamedExportMixin, ReadOnlyFigureMixin, SimpleHistoryAdmin):
     province_field = "line__plan__province"
     plan_field = "line__plan"
     entry_url_name = "budgets:entry"
@@ -140,7 +143,7 @@ class DisbursementAdmin(ExportMixin, ReadOnlyFigureMixin, SimpleHistoryAdmin):
 
 
 @admin.register(StatedTotal)
-class StatedTotalAdmin(ExportMixin, ProvinceScopedMixin, SimpleHistoryAdmin):
+class StatedTotalAdmin(StreamedExportMixin, ProvinceScopedMixin, SimpleHistoryAdmin):
     resource_classes = [natural_key_resource(StatedTotal, ["plan", "code"])]
     list_display = ["label", "plan", "year_from", "year_to", "source", "amount", "phrase"]
     list_select_related = ["plan", "source"]

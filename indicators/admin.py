@@ -1,6 +1,5 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ExportMixin, ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from indicators.models import Actual, Indicator, IndicatorConcept, Target
@@ -9,6 +8,8 @@ from plans.admin_mixins import (
     ProvinceScopedMixin,
     ReadOnlyFigureMixin,
     ReadOnlyInlineMixin,
+    StreamedExportMixin,
+    StreamedImportExportMixin,
     VietnameseInputMixin,
 )
 from plans.resources import natural_key_resource
@@ -23,7 +24,7 @@ class IndicatorConceptResource(_ConceptResourceBase):
 
 
 @admin.register(IndicatorConcept)
-class IndicatorConceptAdmin(ImportExportMixin, FoldedSearchMixin, SimpleHistoryAdmin):
+class IndicatorConceptAdmin(StreamedImportExportMixin, FoldedSearchMixin, SimpleHistoryAdmin):
     resource_classes = [IndicatorConceptResource]
     list_display = ["name", "code", "unit", "direction"]
     search_fields = ["name_folded", "code"]
@@ -46,7 +47,9 @@ class ActualInline(ReadOnlyInlineMixin, admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(ExportMixin, FoldedSearchMixin, ProvinceScopedMixin, SimpleHistoryAdmin):
+class IndicatorAdmin(
+    StreamedExportMixin, FoldedSearchMixin, ProvinceScopedMixin, SimpleHistoryAdmin
+):
     resource_classes = [natural_key_resource(Indicator, ["plan", "code"])]
     list_display = ["code", "name", "scope", "unit", "plan", "section", "kind", "aggregation"]
     list_display_links = ["code", "name"]
@@ -66,7 +69,7 @@ class IndicatorAdmin(ExportMixin, FoldedSearchMixin, ProvinceScopedMixin, Simple
 
 
 @admin.register(Target)
-class TargetAdmin(ExportMixin, FoldedSearchMixin, ProvinceScopedMixin, SimpleHistoryAdmin):
+class TargetAdmin(StreamedExportMixin, FoldedSearchMixin, ProvinceScopedMixin, SimpleHistoryAdmin):
     province_field = "indicator__plan__province"
     resource_classes = [natural_key_resource(Target, ["indicator", "year"])]
     list_display = ["indicator", "plan", "year", "phrase", "comparator", "value", "upper_value"]
@@ -87,7 +90,7 @@ class TargetAdmin(ExportMixin, FoldedSearchMixin, ProvinceScopedMixin, SimpleHis
 
 
 @admin.register(Actual)
-class ActualAdmin(ExportMixin, FoldedSearchMixin, ReadOnlyFigureMixin, SimpleHistoryAdmin):
+class ActualAdmin(StreamedExportMixin, FoldedSearchMixin, ReadOnlyFigureMixin, SimpleHistoryAdmin):
     province_field = "indicator__plan__province"
     plan_field = "indicator__plan"
     entry_url_name = "indicators:entry"

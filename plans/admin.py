@@ -4,7 +4,6 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ExportMixin, ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from indicators.models import Indicator
@@ -12,6 +11,8 @@ from plans.admin_mixins import (
     FoldedSearchMixin,
     ProvinceScopedMixin,
     ReadOnlyFigureMixin,
+    StreamedExportMixin,
+    StreamedImportExportMixin,
     VietnameseInputMixin,
 )
 from plans.models import (
@@ -47,7 +48,7 @@ class ProvinceMapFilter(admin.SimpleListFilter):
 
 
 @admin.register(Province)
-class ProvinceAdmin(ImportExportMixin, FoldedSearchMixin, SimpleHistoryAdmin):
+class ProvinceAdmin(StreamedImportExportMixin, FoldedSearchMixin, SimpleHistoryAdmin):
     resource_classes = [natural_key_resource(Province, ["code"])]
     list_display = ["name", "code", "successor", "merged_on", "formed_on"]
     list_select_related = ["successor"]
@@ -58,7 +59,7 @@ class ProvinceAdmin(ImportExportMixin, FoldedSearchMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Agency)
-class AgencyAdmin(ImportExportMixin, FoldedSearchMixin, SimpleHistoryAdmin):
+class AgencyAdmin(StreamedImportExportMixin, FoldedSearchMixin, SimpleHistoryAdmin):
     resource_classes = [natural_key_resource(Agency, ["code"])]
     list_display = ["name", "short_name", "kind", "province", "successor"]
     list_select_related = ["province", "successor"]
@@ -68,7 +69,7 @@ class AgencyAdmin(ImportExportMixin, FoldedSearchMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Sector)
-class SectorAdmin(ImportExportMixin, FoldedSearchMixin, SimpleHistoryAdmin):
+class SectorAdmin(StreamedImportExportMixin, FoldedSearchMixin, SimpleHistoryAdmin):
     resource_classes = [natural_key_resource(Sector, ["code"])]
     list_display = ["name", "code", "parent", "position"]
     list_select_related = ["parent"]
@@ -111,7 +112,7 @@ class ResponsibilityInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(ExportMixin, FoldedSearchMixin, ProvinceScopedMixin, SimpleHistoryAdmin):
+class PlanAdmin(StreamedExportMixin, FoldedSearchMixin, ProvinceScopedMixin, SimpleHistoryAdmin):
     province_field = "province"
     resource_classes = [natural_key_resource(Plan, ["slug"])]
     list_display = [
@@ -142,6 +143,7 @@ class PlanAdmin(ExportMixin, FoldedSearchMixin, ProvinceScopedMixin, SimpleHisto
             {"fields": ["issued_day", "issued_month", "issued_year", "issuing_body", "signer"]},
         ),
         (_("Period"), {"fields": ["first_year", "last_year", "horizon_year", "superseded_by"]}),
+        (_("Reporting deadline"), {"fields": ["report_deadline_day", "report_deadline_month"]}),
         (_("Source"), {"fields": ["based_on", "source_file", "source_text"]}),
     ]
 
@@ -158,7 +160,7 @@ class PlanAdmin(ExportMixin, FoldedSearchMixin, ProvinceScopedMixin, SimpleHisto
 
 
 @admin.register(Section)
-class SectionAdmin(ExportMixin, FoldedSearchMixin, ProvinceScopedMixin, SimpleHistoryAdmin):
+class SectionAdmin(StreamedExportMixin, FoldedSearchMixin, ProvinceScopedMixin, SimpleHistoryAdmin):
     resource_classes = [natural_key_resource(Section, ["plan", "code"])]
     list_display = ["__str__", "code", "plan", "sector", "position"]
     list_select_related = ["plan", "sector"]
@@ -172,7 +174,7 @@ class SectionAdmin(ExportMixin, FoldedSearchMixin, ProvinceScopedMixin, SimpleHi
 
 
 @admin.register(Project)
-class ProjectAdmin(ExportMixin, FoldedSearchMixin, ProvinceScopedMixin, SimpleHistoryAdmin):
+class ProjectAdmin(StreamedExportMixin, FoldedSearchMixin, ProvinceScopedMixin, SimpleHistoryAdmin):
     resource_classes = [natural_key_resource(Project, ["plan", "code"])]
     list_display = ["__str__", "plan", "parent", "lead_agency", "first_year", "last_year"]
     list_select_related = ["plan", "parent", "lead_agency"]
@@ -185,7 +187,9 @@ class ProjectAdmin(ExportMixin, FoldedSearchMixin, ProvinceScopedMixin, SimpleHi
 
 
 @admin.register(Responsibility)
-class ResponsibilityAdmin(ExportMixin, FoldedSearchMixin, ProvinceScopedMixin, SimpleHistoryAdmin):
+class ResponsibilityAdmin(
+    StreamedExportMixin, FoldedSearchMixin, ProvinceScopedMixin, SimpleHistoryAdmin
+):
     resource_classes = [natural_key_resource(Responsibility, ["plan", "code"])]
     list_display = ["agency", "role", "plan", "short_duties"]
     list_select_related = ["agency", "plan"]
@@ -205,11 +209,19 @@ class ResponsibilityAdmin(ExportMixin, FoldedSearchMixin, ProvinceScopedMixin, S
 
 
 @admin.register(PlanYear)
-class PlanYearAdmin(ExportMixin, ReadOnlyFigureMixin, SimpleHistoryAdmin):
+class PlanYearAdmin(StreamedExportMixin, ReadOnlyFigureMixin, SimpleHistoryAdmin):
     plan_field = "plan"
     entry_url_name = "indicators:entry"
     resource_classes = [natural_key_resource(PlanYear, ["plan", "year"])]
-    list_display = ["plan", "year", "status", "submitted_by", "reviewed_by", "reviewed_at"]
+    list_display = [
+        "plan",
+        "year",
+        "status",
+        "submitted_by",
+        "reviewed_by",
+        "reviewed_at",
+        "deadline",
+    ]
     list_select_related = ["plan", "submitted_by", "reviewed_by"]
     list_filter = [
         ("plan__province", admin.RelatedOnlyFieldListFilter),
@@ -229,7 +241,7 @@ class MembershipInline(admin.StackedInline):
 
 
 @admin.register(Membership)
-class MembershipAdmin(ExportMixin, SimpleHistoryAdmin):
+class MembershipAdmin(StreamedExportMixin, SimpleHistoryAdmin):
     resource_classes = [natural_key_resource(Membership, ["user"])]
     list_display = ["user", "province"]
     list_select_related = ["user", "province"]

@@ -1,6 +1,8 @@
 """Admin behaviour shared by every app: accent-blind search, province scope, Vietnamese numbers,
-and figures that change only through the entry screens and the review workflow."""
+figures that change only through the entry screens and the review workflow, and exports of any
+size."""
 
+import tempfile
 from decimal import Decimal
 from operator import attrgetter
 
@@ -9,16 +11,21 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
-from django.http import Http404
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ExportMixin, ImportExportMixin
+from import_export.formats import base_formats
+from import_export.signals import post_export
 
 from budgets.models import BudgetLine
 from indicators.models import Indicator
 from plans.access import ALL, reach, within_reach
 from plans.models import EDITABLE_STATUSES, Plan, PlanYear, Project, Province, Section
 from plans.numbers import FigureRule, TargetPhraseError, check_figure, figure_text, parse_number
+from plans.spreadsheets import exports
 from plans.text import clean_text, fold
 
 READ_ONLY_FIGURES = _(
@@ -37,6 +44,63 @@ class FoldedSearchMixin:
 
     def get_search_results(self, request, queryset, search_term):
         return super().get_search_results(request, queryset, fold(search_term))
+
+
+class StreamedExportMixin(ExportMixin):
+    """Export what the changelist shows (filters, search, province scope), however many rows.
+
+    The resource's columns and widgets decide the content, as in django-import-export; the
+    rows come from one query read in chunks and go out as they are written: CSV streamed,
+    xlsx through a temporary file (plans.spreadsheets.exports). A resource whose columns are
+    not plain fields or natural keys, or another format, exports the library's way.
+    """
+
+    def _do_file_export(self, file_format, request, queryset, export_form=None):
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        is_csv = isinstance(file_format, base_formats.CSV)
+        if not (is_csv or isinstance(file_format, base_formats.XLSX)):
+            return super()._do_file_export(file_format, request, queryset, export_form)
+        resource_class = self.choose_export_resource_class(export_form, request)
+        resource = resource_class(
+            **self.get_export_resource_kwargs(request, export_form=export_form)
+        )
+        table = exports.export_rows(
+            resource,
+            queryset,
+            self.get_export_resource_fields_from_form(export_form),
+            native=not is_csv,
+        )
+        if table is None:
+            return super()._do_file_export(file_format, request, queryset, export_form)
+        filename = self.get_export_filename(request, queryset, file_format)
+        if is_csv:
+            response = StreamingHttpResponse(
+                exports.csv_chunks(*table), content_type=exports.CSV_CONTENT_TYPE
+            )
+            response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        else:
+            file = tempfile.TemporaryFile()  # closed by the response once sent
+            try:
+                exports.write_xlsx(
+                    file, *table, title=str(capfirst(self.model._meta.verbose_name_plural))
+                )
+            except BaseException:
+                file.close()
+                raise
+            file.seek(0)
+            response = FileResponse(
+                file,
+                as_attachment=True,
+                filename=filename,
+                content_type=exports.XLSX_CONTENT_TYPE,
+            )
+        post_export.send(sender=None, model=self.model)
+        return response
+
+
+class StreamedImportExportMixin(StreamedExportMixin, ImportExportMixin):
+    """Import as django-import-export does; export as StreamedExportMixin."""
 
 
 class VietnameseDecimalField(forms.DecimalField):

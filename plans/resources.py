@@ -5,9 +5,22 @@ exported from one portal imports into another. Folded search columns are left ou
 recomputed on save.
 """
 
-from import_export import resources
+from django.db import models
+from import_export import resources, widgets
 
 from plans.fields import FoldedField
+
+
+class PortalResource(resources.ModelResource):
+    """A ModelResource whose long texts read back as the short ones do."""
+
+    @classmethod
+    def widget_from_django_field(cls, f, default=widgets.Widget):
+        # django-import-export gives a TextField the bare Widget, which reads an empty xlsx
+        # cell as None: an exported blank description then fails its NOT NULL on import.
+        if isinstance(f, models.TextField):
+            return widgets.CharWidget
+        return super().widget_from_django_field(f, default)
 
 
 def natural_key_resource(model, import_id_fields: list[str]):
@@ -29,4 +42,4 @@ def natural_key_resource(model, import_id_fields: list[str]):
             "report_skipped": True,
         },
     )
-    return type(f"{model.__name__}Resource", (resources.ModelResource,), {"Meta": meta})
+    return type(f"{model.__name__}Resource", (PortalResource,), {"Meta": meta})
