@@ -1,4 +1,3 @@
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -7,7 +6,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 from budgets.forms import DisbursementEntryForm
 from budgets.selectors import disbursement_rows
 from budgets.services import disbursements_save
-from indicators.views import submitting_save
 from plans import access, pages, selectors
 
 
@@ -30,13 +28,8 @@ def entry(request, slug, year):
         return disbursements_save(plan=plan, year=year, user=request.user, rows=inputs)
 
     done = _("Saved %(count)s amount(s) as draft.")
-    submitting = request.method == "POST" and request.POST.get("action") == "submit"
-    if submitting:
-        save, done = submitting_save(plan, year, request.user, save)
-    if request.method == "POST" and pages.save_entry_forms(request, forms_by_key, save, done):
+    if request.method == "POST" and pages.entry_post(request, plan, year, forms_by_key, save, done):
         return redirect("budgets:entry", slug=plan.slug, year=year)
-    if submitting:
-        messages.error(request, _("Not submitted for approval: what you typed is kept below."))
     context = pages.entry_context(request, plan, year, plan_year) | {"rows": rows}
     status = 400 if request.method == "POST" else 200
     return render(request, "budgets/entry.html", context, status=status)

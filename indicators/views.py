@@ -1,4 +1,3 @@
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,19 +13,6 @@ from indicators.selectors import baseline_rows, entry_rows
 from indicators.services import actuals_save, baselines_save
 from plans import access, dashboards, pages, selectors
 from plans.models import Plan
-from plans.services import plan_year_save_and_submit
-
-
-def submitting_save(plan, year: int, user, save):
-    """Return the save of an entry page turned into save-then-submit, and its message."""
-
-    def save_and_submit(rows):
-        count, _plan_year = plan_year_save_and_submit(
-            plan=plan, year=year, user=user, save=lambda: save(rows)
-        )
-        return count
-
-    return save_and_submit, _("Submitted for approval, after saving %(count)s changed figure(s).")
 
 
 @login_required
@@ -46,15 +32,8 @@ def entry(request, slug, year):
         return actuals_save(plan=plan, year=year, user=request.user, rows=rows)
 
     done = _("Saved %(count)s figure(s) as draft.")
-    # "Submit for approval" belongs to the entry form: what was typed is saved first, and the
-    # save and the submission succeed or fail together.
-    submitting = request.method == "POST" and request.POST.get("action") == "submit"
-    if submitting:
-        save, done = submitting_save(plan, year, request.user, save)
-    if request.method == "POST" and pages.save_entry_forms(request, forms_by_key, save, done):
+    if request.method == "POST" and pages.entry_post(request, plan, year, forms_by_key, save, done):
         return redirect("indicators:entry", slug=plan.slug, year=year)
-    if submitting:
-        messages.error(request, _("Not submitted for approval: what you typed is kept below."))
     context = pages.entry_context(request, plan, year, plan_year) | {"groups": groups}
     status = 400 if request.method == "POST" else 200
     return render(request, "indicators/entry.html", context, status=status)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from plans import access
 from plans.models import Plan, PlanYear, YearOutsidePlan
+from plans.services import plan_year_save_and_submit
 from plans.spreadsheets.xlsx import XLSX_CONTENT_TYPE, ReportFile
 from plans.workflow import EditConflict, EntryRefused
 
@@ -93,3 +94,28 @@ def xlsx_response(report: ReportFile) -> FileResponse:
         filename=report.filename,
         content_type=XLSX_CONTENT_TYPE,
     )
+
+
+def entry_post(request, plan, year: int, forms_by_key, save, done: str) -> bool:
+    """Apply an entry page's POST: save the typed rows, or save then submit; True if done.
+
+    "Gửi duyệt" belongs to the entry form: what was typed is saved first, and the save and the
+    submission succeed or fail together (plans.services.plan_year_save_and_submit). A refusal
+    leaves the typed values on the page with the reason.
+    """
+    submitting = request.POST.get("action") == "submit"
+    if submitting:
+        save_rows = save
+
+        def save(rows):
+            count, _plan_year = plan_year_save_and_submit(
+                plan=plan, year=year, user=request.user, save=lambda: save_rows(rows)
+            )
+            return count
+
+        done = _("Submitted for approval, after saving %(count)s changed figure(s).")
+    if save_entry_forms(request, forms_by_key, save, done):
+        return True
+    if submitting:
+        messages.error(request, _("Not submitted for approval: what you typed is kept below."))
+    return False
