@@ -303,6 +303,12 @@ class HistoryEntry:
     reason: str
 
 
+def _choice_label(record, name: str, value):
+    """Return a stored choice as its word ("đã duyệt", not "approved"); other values as they are."""
+    choices = record._meta.get_field(name).flatchoices
+    return dict(choices).get(value, value) if choices and value is not None else value
+
+
 def _history_entries(records_by_model, include) -> list[HistoryEntry]:
     """Return entries, newest first, each listing the fields that changed since the record before.
 
@@ -320,8 +326,10 @@ def _history_entries(records_by_model, include) -> list[HistoryEntry]:
             changes = [
                 (
                     record._meta.get_field(name).verbose_name,
-                    getattr(previous, name, None) if previous else None,
-                    getattr(record, name),
+                    _choice_label(
+                        record, name, getattr(previous, name, None) if previous else None
+                    ),
+                    _choice_label(record, name, getattr(record, name)),
                 )
                 for name in fields
                 if previous is None or getattr(previous, name) != getattr(record, name)

@@ -196,3 +196,14 @@ def test_an_admin_change_of_an_indicators_direction_keeps_old_and_new(world, cli
     # The state before the change is kept too: old and new side by side.
     directions = [r.direction for r in indicator.history.order_by("history_date")]
     assert directions[-2:] == ["higher", "lower"]
+
+
+def test_history_shows_statuses_as_words_in_the_interface_language(world, as_user):
+    from django.urls import reverse
+
+    staff = as_user(world.users["staff_a"])
+    save(staff, world, **{"VT-1": {"value": "40"}})
+    staff.post(reverse("plans:submit", args=[world.plan_a.slug, 2013]))
+    page = staff.get(reverse("indicators:history", args=[world.percent.pk])).content.decode()
+    assert "Đã gửi duyệt" in page or "đã gửi duyệt" in page
+    assert "submitted" not in page and "draft" not in page
