@@ -60,11 +60,21 @@ def roles_sync(group_model, permission_model) -> None:
 
 
 def roles_ensure() -> None:
-    """Recreate missing role groups (after a test database flush, for instance)."""
+    """Recreate missing role groups (after a test database flush, for instance).
+
+    A flush that skipped post_migrate also took the permissions and content types the roles
+    are made of: those are created first, as `migrate` would.
+    """
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
     from django.contrib.auth.models import Group, Permission
+    from django.contrib.contenttypes.management import create_contenttypes
 
     if (
         Group.objects.filter(name__in=[*ROLE_PERMISSIONS, ADMIN]).count()
         < len(ROLE_PERMISSIONS) + 1
     ):
+        for app_config in apps.get_app_configs():
+            create_contenttypes(app_config, verbosity=0)
+            create_permissions(app_config, verbosity=0)
         roles_sync(Group, Permission)
