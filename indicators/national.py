@@ -6,6 +6,9 @@ provinces, plans, indicators and figures. Only approved figures count. A unit fo
 and of Sóc Trăng stay apart under Cần Thơ: nothing is averaged or summed across provinces.
 """
 
+import hashlib
+import inspect
+import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -16,12 +19,52 @@ from django.utils.translation import gettext as _
 
 from indicators import units
 from indicators.achievement import reference_value
-from indicators.models import Actual, Direction, Indicator, IndicatorConcept, Target
+from indicators.models import Actual, Direction, Indicator, IndicatorConcept
 from indicators.selectors import APPROVED_ONLY, IndicatorProgress, progress_of, with_progress_data
-from plans.models import MAX_YEAR, MIN_YEAR, Plan, Province
+from plans.dashboards import RULES_FINGERPRINT
+from plans.models import MAX_YEAR, MIN_YEAR, ConceptVerdictSnapshot, Plan, Province
 
 PROVINCE = "province"
 ASC, DESC = "asc", "desc"
+
+
+@dataclass(frozen=True)
+class StoredIndicator:
+    """What the matrix shows of an indicator, as kept in its plan's snapshot."""
+
+    pk: int
+    code: str
+    name: str
+    scope: str
+    unit: str
+    position: int
+
+
+@dataclass(frozen=True)
+class StoredTarget:
+    """The target that applies in the year: its phrase as printed and the number it sets."""
+
+    pk: int
+    phrase: str
+    value: Decimal  # indicators.achievement.reference_value, in the indicator's own unit
+
+
+# The fields of one stored entry, in order (ConceptVerdictSnapshot.entries holds lists).
+STORED_FIELDS = (
+    "indicator",
+    "concept",
+    "code",
+    "name",
+    "scope",
+    "unit",
+    "position",
+    "figure",
+    "figure_year",
+    "status",
+    "target",
+    "target_phrase",
+    "target_value",
+)
 
 
 @dataclass
@@ -29,34 +72,19 @@ class Entry:
     """One indicator of one plan measuring a concept, judged in the year."""
 
     plan: Plan
-    progress: IndicatorProgress
+    indicator: StoredIndicator
+    own_figure: Decimal | None  # the figure judged in the year, in the indicator's own unit
+    figure_year: int | None  # the latest year reported up to the year judged: a level may be older
+    status_code: str
+    target: StoredTarget | None  # the target that applies in the year, as the year view shows
     # What the indicator's figures are multiplied by to be in the concept's unit; None when its
     # unit does not convert: the figure is shown in its own unit and left out of any ranking.
     factor: Decimal | None
     detail: str = ""  # what tells it apart from the other entries of its cell
 
     @property
-    def indicator(self) -> Indicator:
-        return self.progress.indicator
-
-    @property
     def convertible(self) -> bool:
         return self.factor is not None
-
-    @property
-    def status_code(self) -> str:
-        return self.progress.status_code
-
-    @property
-    def target(self) -> Target | None:
-        """Return the target that applies in the year, as the year view shows it."""
-        return self.progress.target
-
-    @property
-    def own_figure(self) -> Decimal | None:
-        """Return the figure judged in the year, in the indicator's own unit."""
-        status = self.progress.status
-        return status.figure if status else None
 
     @property
     def figure(self) -> Decimal | None:
@@ -66,20 +94,109 @@ class Entry:
         return units.scale(self.own_figure, self.factor)
 
     @property
-    def figure_year(self) -> int | None:
-        """Return the latest year reported up to the year judged: a level may be older."""
-        if self.own_figure is None:
-            return None
-        year = self.progress.as_of
-        return max((y for y in self.progress.values if y <= year), default=None)
-
-    @property
     def target_value(self) -> Decimal | None:
         """Return the number the figure is measured against, in the concept's unit."""
-        target = self.target
-        if target is None or self.factor is None:
+        if self.target is None or self.factor is None:
             return None
-        return units.scale(reference_value(target, self.indicator.direction), self.factor)
+        return units.scale(self.target.value, self.factor)
+
+
+def _stored(progress: IndicatorProgress, year: int) -> list:
+    """Return one indicator's entry, judged in `year`, as ConceptVerdictSnapshot keeps it."""
+    indicator = progress.indicator
+    status = progress.status
+    figure = status.figure if status else None
+    figure_year = None
+    if figure is not None:
+        figure_year = max((y for y in progress.values if y <= year), default=None)
+    target = progress.target
+    return [
+        indicator.pk,
+        indicator.concept_id,
+        indicator.code,
+        indicator.name,
+        indicator.scope,
+        indicator.unit,
+        indicator.position,
+        None if figure is None else str(figure),
+        figure_year,
+        progress.status_code,
+        target.pk if target else None,
+        target.phrase if target else None,
+        str(reference_value(target, indicator.direction)) if target else None,
+    ]
+
+
+def _entries_compute(plans: list[Plan], year: int) -> dict[int, list[list]]:
+    """Judge every concept-linked indicator of `plans` in `year` through the one rule."""
+    entries = {plan.pk: [] for plan in plans}
+    indicators = with_progress_data(
+        Indicator.objects.filter(plan__in=plans, concept__isnull=False),
+        statuses=APPROVED_ONLY,
+        up_to_year=year,
+    )
+    for indicator in indicators:
+        progress = progress_of(indicator, as_of=year, statuses=APPROVED_ONLY)
+        entries[indicator.plan_id].append(_stored(progress, year))
+    return entries
+
+
+def stored_entries(plans: list[Plan], year: int) -> dict[int, list[list]]:
+    """Return each plan's entries in `year`, from its snapshot when that is current.
+
+    Valid as PlanStatusSnapshot is: computed from the plan's `data_version` as loaded with
+    `plans`, by the code of NATIONAL_RULES. Others are judged again and stored. Queries:
+    one, plus three and one write when any plan's snapshot is missing or old.
+    """
+    versions = {plan.pk: plan.data_version for plan in plans}
+    current = {
+        snapshot.plan_id: snapshot.entries
+        for snapshot in ConceptVerdictSnapshot.objects.filter(plan__in=list(versions), year=year)
+        if snapshot.version == versions[snapshot.plan_id] and snapshot.rules == NATIONAL_RULES
+    }
+    missing = [plan for plan in plans if plan.pk not in current]
+    if missing:
+        fresh = _entries_compute(missing, year)
+        ConceptVerdictSnapshot.objects.bulk_create(
+            [
+                ConceptVerdictSnapshot(
+                    plan=plan,
+                    year=year,
+                    version=plan.data_version,
+                    rules=NATIONAL_RULES,
+                    entries=fresh[plan.pk],
+                )
+                for plan in missing
+            ],
+            update_conflicts=True,
+            unique_fields=["plan", "year"],
+            update_fields=["version", "rules", "entries", "computed_at"],
+        )
+        current.update(fresh)
+    return current
+
+
+def _entry(plan: Plan, stored: list, concept: IndicatorConcept) -> Entry:
+    item = dict(zip(STORED_FIELDS, stored, strict=True))
+    indicator = StoredIndicator(
+        item["indicator"], item["code"], item["name"], item["scope"], item["unit"], item["position"]
+    )
+    target = None
+    if item["target"] is not None:
+        target = StoredTarget(item["target"], item["target_phrase"], Decimal(item["target_value"]))
+    try:
+        factor = units.factor(indicator.unit, concept.unit)
+    except units.UnitMismatch:
+        factor = None
+    return Entry(
+        plan=plan,
+        indicator=indicator,
+        own_figure=None if item["figure"] is None else Decimal(item["figure"]),
+        figure_year=item["figure_year"],
+        status_code=item["status"],
+        target=target,
+        factor=factor,
+    )
 
 
 @dataclass
@@ -102,6 +219,13 @@ class Row:
     plans: list[Plan]  # the origin's plans in force in the year
     cells: list[Cell]
     has_plans: bool  # whether any plan of the unit or its predecessors is in the system
+
+    @property
+    def group(self) -> int:
+        return self.province.pk
+
+    def sort_value(self, column: int) -> Decimal | None:
+        return self.cells[column].sort_value
 
     @property
     def label(self) -> str:
@@ -194,13 +318,6 @@ def first_order(concept: IndicatorConcept) -> str:
     return ASC if concept.direction == Direction.LOWER_IS_BETTER else DESC
 
 
-def _factor(indicator: Indicator) -> Decimal | None:
-    try:
-        return units.factor(indicator.unit, indicator.concept.unit)
-    except units.UnitMismatch:
-        return None
-
-
 def _details(entries: list[Entry]) -> None:
     """Name the plan and the indicator of each entry of a cell that holds several."""
     if len(entries) < 2:
@@ -217,7 +334,7 @@ def national_matrix(year: int | None, *, sort: str = PROVINCE, order: str = "") 
     """Return today's provinces × the concepts measured in plans in force in `year`.
 
     `year` None means default_year(). Queries: the default year when asked, provinces, plans,
-    indicators with their concepts, targets and approved figures.
+    concepts and the plans' stored entries (stored_entries).
     """
     if year is None:
         year = default_year()
@@ -230,26 +347,27 @@ def national_matrix(year: int | None, *, sort: str = PROVINCE, order: str = "") 
     for plan in plans:
         plan.province = provinces[plan.province_id]
     in_force = {plan.pk: plan for plan in plans if plan.covers_year(year)}
-    indicators = sorted(
-        with_progress_data(
-            Indicator.objects.filter(plan__in=list(in_force), concept__isnull=False),
-            statuses=APPROVED_ONLY,
-            up_to_year=year,
+    concepts = {c.pk: c for c in IndicatorConcept.objects.all()}
+    stored = stored_entries(list(in_force.values()), year)
+    measured = sorted(
+        (
+            (plan, item)
+            for plan in in_force.values()
+            for item in stored[plan.pk]
+            if item[1] in concepts
         ),
-        key=lambda i: (i.plan.first_year, i.plan.slug, i.position, i.code),
+        # STORED_FIELDS: item[6] is the indicator's position, item[2] its code.
+        key=lambda pair: (pair[0].first_year, pair[0].slug, pair[1][6], pair[1][2]),
     )
-    concepts = {i.concept_id: i.concept for i in indicators}
+    used = {concepts[item[1]] for _plan, item in measured}
     columns = [
         Column(concept, first_order(concept))
-        for concept in sorted(concepts.values(), key=lambda c: (c.name_folded, c.code))
+        for concept in sorted(used, key=lambda c: (c.name_folded, c.code))
     ]
     entries = defaultdict(list)  # (origin province id, concept id) -> entries
-    for indicator in indicators:
-        plan = indicator.plan = in_force[indicator.plan_id]
-        progress = progress_of(indicator, as_of=year, statuses=APPROVED_ONLY)
-        entries[(plan.province_id, indicator.concept_id)].append(
-            Entry(plan, progress, _factor(indicator))
-        )
+    for plan, item in measured:
+        concept = concepts[item[1]]
+        entries[(plan.province_id, concept.pk)].append(_entry(plan, item, concept))
     for group in entries.values():
         _details(group)
 
@@ -275,6 +393,19 @@ def national_matrix(year: int | None, *, sort: str = PROVINCE, order: str = "") 
             plans_shown = plans_of[origin.pk] if origin else []
             rows.append(Row(province, origin, plans_shown, cells, has_plans))
 
+    covered = [y for p in plans for y in (p.first_year, p.horizon_year or p.last_year)]
+    years = sorted({*range(min(covered), max(covered) + 1), year} if covered else {year})
+    rows, sort, order = sorted_rows(rows, columns, sort, order)
+    return NationalMatrix(year, years, columns, rows, sort, order)
+
+
+def sorted_rows(rows: list, columns: list[Column], sort: str, order: str):
+    """Return (rows, sort, order): `rows` sorted by province or a column, as asked.
+
+    An unknown sort is by province; an unknown order is the column's first order (best
+    figures first) or A→Z. Marks each column's header with its aria-sort and next order.
+    Rows are Row or indicators.national_page.PageRow: a `group` and `sort_value(column)`.
+    """
     column = next((n for n, c in enumerate(columns) if c.concept.code == sort), None)
     sort = PROVINCE if column is None else sort
     if order not in (ASC, DESC):
@@ -282,12 +413,10 @@ def national_matrix(year: int | None, *, sort: str = PROVINCE, order: str = "") 
     for n, header in enumerate(columns):
         header.aria_sort = ARIA_SORT[order] if n == column else "none"
         header.next_order = OPPOSITE[order] if n == column else header.first_order
-    covered = [y for p in plans for y in (p.first_year, p.horizon_year or p.last_year)]
-    years = sorted({*range(min(covered), max(covered) + 1), year} if covered else {year})
-    return NationalMatrix(year, years, columns, _sorted(rows, column, order), sort, order)
+    return _sorted(rows, column, order), sort, order
 
 
-def _sorted(rows: list[Row], column: int | None, order: str) -> list[Row]:
+def _sorted(rows: list, column: int | None, order: str) -> list:
     """Return the rows by province name, or by a column's figure with empty cells last.
 
     `rows` come by province name, each unit's own plans before its predecessors'; sorts are
@@ -298,9 +427,19 @@ def _sorted(rows: list[Row], column: int | None, order: str) -> list[Row]:
             return rows
         groups = defaultdict(list)
         for row in rows:
-            groups[row.province.pk].append(row)
+            groups[row.group].append(row)
         return [row for group in reversed(groups.values()) for row in group]
-    with_figure = [r for r in rows if r.cells[column].sort_value is not None]
-    without = [r for r in rows if r.cells[column].sort_value is None]
-    with_figure.sort(key=lambda r: r.cells[column].sort_value, reverse=order == DESC)
+    with_figure = [r for r in rows if r.sort_value(column) is not None]
+    without = [r for r in rows if r.sort_value(column) is None]
+    with_figure.sort(key=lambda r: r.sort_value(column), reverse=order == DESC)
     return with_figure + without
+
+
+def _national_rules() -> str:
+    """Return a digest of the rules and of this module, which shapes what is stored."""
+    digest = hashlib.sha256(RULES_FINGERPRINT.encode())
+    digest.update(inspect.getsource(sys.modules[__name__]).encode())
+    return digest.hexdigest()[:16]
+
+
+NATIONAL_RULES = _national_rules()

@@ -8,7 +8,8 @@ from indicators import charts
 from indicators.compare_rows import compare_rows, compare_years
 from indicators.forms import ActualEntryForm, BaselineForm
 from indicators.models import IndicatorConcept
-from indicators.national import PROVINCE, national_matrix, parse_year
+from indicators.national import PROVINCE, parse_year
+from indicators.national_page import national_page
 from indicators.selectors import baseline_rows, entry_rows
 from indicators.services import actuals_save, baselines_save
 from plans import access, dashboards, pages, selectors
@@ -116,28 +117,13 @@ def concept_compare(request, code):
 def national(request):
     if access.reach(request.user) is not access.ALL:
         raise PermissionDenied
-    matrix = national_matrix(
+    page = national_page(
         parse_year(request.GET.get("year")),
         sort=request.GET.get("sort", PROVINCE),
         order=request.GET.get("order", ""),
     )
-    rankings = [(column, matrix.ranking(index)) for index, column in enumerate(matrix.columns)]
-    ranking_charts = [
-        {
-            "id": f"ranking-{column.concept.code}",
-            "concept": column.concept,
-            "figure": charts.ranking_figure(column.concept, bars),
-        }
-        for column, bars in rankings
-        if bars
-    ]
     return render(
         request,
         "indicators/national.html",
-        {
-            "matrix": matrix,
-            "charts": ranking_charts,
-            # One JSON blob for every chart of the page, keyed by the id of the element.
-            "figures": {chart["id"]: chart["figure"] for chart in ranking_charts},
-        },
+        {"matrix": page},
     )

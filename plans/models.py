@@ -961,6 +961,65 @@ class PlanStatusSnapshot(models.Model):
         return f"{self.plan_id} {self.scope} {self.year}"
 
 
+class ConceptVerdictSnapshot(models.Model):
+    """The national matrix's entries of one plan in one year, as of one version of its data.
+
+    Each entry is one indicator of the plan linked to a shared concept, judged in the year on
+    approved figures: its figure, the year of that figure, the target that applies and the
+    verdict. The national matrix shows these for every plan in force of the country; judging
+    them in Python on each request reads every figure of the country (see docs/benchmark.md),
+    so they are kept here, valid exactly as PlanStatusSnapshot is: for the plan's
+    `data_version` and the rules' fingerprint they were computed with. What is not the plan's
+    data (plan names and years, provinces, concepts and their units) is read fresh each time.
+    A cache, so without history.
+    """
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="concept_snapshots")
+    year = models.PositiveSmallIntegerField()
+    version = models.PositiveBigIntegerField()
+    rules = models.CharField(max_length=16)
+    # One list per entry, in the order of indicators.national.STORED_FIELDS.
+    entries = models.JSONField(default=list)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("national matrix snapshot")
+        verbose_name_plural = _("national matrix snapshots")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "year"], name="one_concept_snapshot_per_year")
+        ]
+
+    def __str__(self):
+        return f"{self.plan_id} {self.year}"
+
+
+class NationalMatrixPage(models.Model):
+    """The national matrix of one year in one language, rendered (indicators.national_page).
+
+    Valid while its fingerprint (every plan's data version and fields, every province and
+    concept, the rules and the rendering code) equals the one computed on each request: a
+    reader never sees rows rendered from other data. A cache, so without history.
+    """
+
+    year = models.PositiveSmallIntegerField()
+    language = models.CharField(max_length=10)
+    fingerprint = models.CharField(max_length=64)
+    payload = models.JSONField(default=dict)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("national matrix page")
+        verbose_name_plural = _("national matrix pages")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "language"], name="one_national_page_per_year_language"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.year} {self.language}"
+
+
 class Notice(models.Model):
     """A message to one user about one plan-year: a step of its review or a deadline reminder.
 

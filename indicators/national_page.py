@@ -1,0 +1,259 @@
+"""The national matrix page: rendered once per version of the country's data, then reused.
+
+At national scale the matrix holds thousands of entries; judging them is already stored per
+plan and year (indicators.national.stored_entries), but reading them back and writing their
+HTML still grows with the country. A national leader reads the same matrix many times between
+two approvals, so the page's rows and charts are kept in NationalMatrixPage under a
+fingerprint of everything they show: every plan's data version and fields, every province,
+every concept, the rules and this code. Any change to one of them changes the fingerprint and
+the next reader renders the page again; nothing is ever shown from older data. Sorting is
+done on each request from the sort values kept with each row.
+"""
+
+import hashlib
+import inspect
+import sys
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.urls import reverse
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from indicators import charts
+from indicators.models import IndicatorConcept
+from indicators.national import (
+    ARIA_SORT,
+    NATIONAL_RULES,
+    OPPOSITE,
+    PROVINCE,
+    Column,
+    Entry,
+    NationalMatrix,
+    Row,
+    default_year,
+    national_matrix,
+    sorted_rows,
+)
+from plans.models import NationalMatrixPage, Plan, Province
+from plans.tables import figure_formatter, status_badge
+from plans.templatetags.figures import json_blob
+
+
+@dataclass
+class PageRow:
+    """One row of the matrix as HTML, with what sorting it needs."""
+
+    group: int  # today's unit: its rows stay together when sorted by province
+    html: SafeString
+    sort_values: list[Decimal | None]  # one per column: the figure the column sorts by
+
+    def sort_value(self, column: int) -> Decimal | None:
+        return self.sort_values[column]
+
+
+@dataclass
+class MatrixPage:
+    year: int
+    years: list[int]
+    columns: list[Column]
+    rows: list[PageRow]
+    charts: list[dict]  # {"id": element id, "concept": IndicatorConcept}, one per ranking
+    figures_blob: SafeString  # every ranking chart's figure, one JSON <script>
+    sort: str
+    order: str
+
+    @property
+    def province_aria_sort(self) -> str:
+        return ARIA_SORT[self.order] if self.sort == PROVINCE else "none"
+
+    @property
+    def province_next_order(self) -> str:
+        return OPPOSITE[self.order] if self.sort == PROVINCE else "asc"
+
+
+def fingerprint(year: int, language: str) -> str:
+    """Return a digest of everything the page of `year` shows in `language`.
+
+    Three queries: every plan's fields but its document text (its data_version moves with
+    each figure, target and indicator written), every province, every concept.
+    """
+    digest = hashlib.sha256(f"{NATIONAL_RULES}|{CODE}|{year}|{language}".encode())
+    for model, left_out in ((Plan, Plan.TEXT_FIELDS), (Province, ()), (IndicatorConcept, ())):
+        names = [f.attname for f in model._meta.concrete_fields if f.name not in left_out]
+        for values in model.objects.order_by("pk").values_list(*names):
+            digest.update(repr(values).encode())
+    return digest.hexdigest()
+
+
+def national_page(year: int | None, *, sort: str = PROVINCE, order: str = "") -> MatrixPage:
+    """Return the national matrix of `year` (None: default_year()) sorted as asked."""
+    if year is None:
+        year = default_year()
+    language = get_language()
+    key = fingerprint(year, language)
+    stored = NationalMatrixPage.objects.filter(year=year, language=language).first()
+    if stored is not None and stored.fingerprint == key:
+        payload = stored.payload
+    else:
+        payload = _payload(national_matrix(year))
+        NationalMatrixPage.objects.update_or_create(
+            year=year, language=language, defaults={"fingerprint": key, "payload": payload}
+        )
+    concepts = IndicatorConcept.objects.in_bulk([pk for pk, _order in payload["columns"]])
+    columns = [Column(concepts[pk], first) for pk, first in payload["columns"]]
+    rows = [
+        PageRow(group, mark_safe(html), [None if v is None else Decimal(v) for v in values])
+        for group, html, values in payload["rows"]
+    ]
+    rows, sort, order = sorted_rows(rows, columns, sort, order)
+    return MatrixPage(
+        year=year,
+        years=payload["years"],
+        columns=columns,
+        rows=rows,
+        charts=[{"id": chart_id, "concept": concepts[pk]} for pk, chart_id in payload["charts"]],
+        figures_blob=mark_safe(payload["figures_blob"]),
+        sort=sort,
+        order=order,
+    )
+
+
+def _payload(matrix: NationalMatrix) -> dict:
+    """Return what NationalMatrixPage keeps of `matrix`: JSON only."""
+    figure = figure_formatter()
+    memo = {}
+    rows = []
+    for row in matrix.rows:
+        rows.append(
+            [
+                row.province.pk,
+                str(_row_html(row, matrix, figure, memo)),
+                [None if cell.sort_value is None else str(cell.sort_value) for cell in row.cells],
+            ]
+        )
+    ranked = []
+    for index, column in enumerate(matrix.columns):
+        bars = matrix.ranking(index)
+        if bars:
+            ranked.append((column.concept, charts.ranking_figure(column.concept, bars)))
+    figures = {f"ranking-{concept.code}": figure_ for concept, figure_ in ranked}
+    return {
+        "columns": [[c.concept.pk, c.first_order] for c in matrix.columns],
+        "years": matrix.years,
+        "rows": rows,
+        "charts": [[concept.pk, f"ranking-{concept.code}"] for concept, _figure in ranked],
+        "figures_blob": str(json_blob(figures, "chart-figures")) if figures else "",
+    }
+
+
+def _row_html(row: Row, matrix: NationalMatrix, figure, memo: dict) -> SafeString:
+    """Return the row's <tr>; `memo` keeps the dashboard links and badges already written."""
+    head = format_html(
+        '<tr data-province="{}" data-origin="{}"><th scope="row" class="fw-normal '
+        'position-sticky start-0 bg-body"><a href="{}">{}</a></th>',
+        row.province.code,
+        row.origin.code if row.origin else "",
+        reverse("plans:year-view", args=[row.province.slug, matrix.year]),
+        row.label,
+    )
+    span = len(matrix.columns) or 1
+    if not row.has_plans:
+        body = format_html(
+            '<td colspan="{}" class="text-muted" data-testid="no-plan">{}</td>',
+            span,
+            _("No plan in the system yet"),
+        )
+    elif row.origin is None:
+        body = format_html(
+            '<td colspan="{}" class="text-muted" data-testid="no-plan-in-force">{}</td>',
+            span,
+            _("No plan in force in %(year)s") % {"year": matrix.year},
+        )
+    else:
+        empty = format_html(
+            '<span class="text-muted" title="{}">—</span>',
+            _("No plan of this province in force measures it"),
+        )
+        cells = []
+        for cell in row.cells:
+            entries = [_entry_html(entry, matrix.year, figure, memo) for entry in cell.entries]
+            cells.append(
+                f'<td data-concept="{escape(cell.concept.code)}">'
+                f"{''.join(entries) if entries else empty}</td>"
+            )
+        body = mark_safe("".join(cells))
+    return mark_safe(f"{head}{body}</tr>")
+
+
+def _entry_html(entry: Entry, year: int, figure, memo: dict) -> str:
+    # Thousands of these make the page at national scale: short markup, styled by the
+    # national-table rules of the template rather than a list of classes on each element.
+    plan = entry.plan
+    if plan.pk not in memo:
+        memo[plan.pk] = reverse("plans:plan-dashboard", args=[plan.slug])
+    indicator = entry.indicator
+    parts = []
+    if entry.detail:
+        parts.append(format_html('<small class="d-block text-muted">{}</small>', entry.detail))
+    if entry.figure is not None:
+        parts.append(
+            format_html(
+                '<b class="d-block" data-testid="figure">{}</b>',
+                figure(entry.figure),
+            )
+        )
+    elif entry.own_figure is not None:
+        parts.append(
+            format_html(
+                '<span class="d-block" data-testid="figure">{} {}</span>',
+                figure(entry.own_figure),
+                indicator.unit,
+            )
+        )
+    if entry.figure_year and entry.figure_year != year:
+        parts.append(
+            format_html(
+                '<small class="d-block text-muted">{}</small>',
+                _("figure of %(year)s") % {"year": entry.figure_year},
+            )
+        )
+    if not entry.convertible:
+        parts.append(
+            format_html(
+                '<small class="d-block text-danger" data-testid="not-convertible">{}</small>',
+                _("unit “%(unit)s” does not convert: not ranked") % {"unit": indicator.unit},
+            )
+        )
+    if entry.target:
+        parts.append(
+            format_html(
+                '<small class="d-block text-success">'
+                '<span aria-hidden="true">◆</span> {} {}</small>',
+                _("target"),
+                entry.target.phrase,
+            )
+        )
+    badge = ("badge", entry.status_code)
+    if badge not in memo:
+        memo[badge] = str(status_badge(entry.status_code))
+    parts.append(memo[badge])
+    return format_html(
+        '<a href="{}" data-testid="cell-link" title="{}. {}">{}</a>',
+        memo[plan.pk],
+        indicator.code,
+        indicator.name,
+        mark_safe("".join(parts)),
+    )
+
+
+def _code() -> str:
+    """Return a digest of the code that writes the page: a deploy that changes it re-renders."""
+    digest = hashlib.sha256(inspect.getsource(sys.modules[__name__]).encode())
+    digest.update(inspect.getsource(charts).encode())
+    return digest.hexdigest()[:16]
+
+
+CODE = _code()
