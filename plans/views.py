@@ -16,9 +16,10 @@ from budgets import charts as budget_charts
 from budgets.selectors import disbursement_rows
 from indicators import charts as indicator_charts
 from indicators.selectors import entry_rows
-from plans import access, dashboards, forms, pages, selectors, services, tables
+from plans import access, dashboards, forms, home_rows, pages, selectors, services, tables
 from plans.models import Agency, Plan
 from plans.spreadsheets import plan_workbook, progress, report, xlsx
+from plans.templatetags.figures import status_columns
 from plans.workflow import EditConflict, EntryRefused
 
 
@@ -62,11 +63,13 @@ def api_plan_detail(request, slug):
 @require_GET
 def home(request):
     show = pages.show_unapproved(request)
+    provinces = dashboards.home_summaries(request.user, show_unapproved=show)
     return render(
         request,
         "plans/home.html",
         {
-            "provinces": dashboards.home_summaries(request.user, show_unapproved=show),
+            "provinces": provinces,
+            "groups": home_rows.home_groups(provinces, status_columns()),
             "show_unapproved": show,
         },
     )

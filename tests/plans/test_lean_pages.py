@@ -242,3 +242,21 @@ def test_pages_render_the_same_templates_whatever_their_rows(client, db, page):
     assert grown.status_code == 200
     assert [t.name for t in grown.templates] == [t.name for t in small.templates]
     assert grown.content.count(b"<tr>") > small.content.count(b"<tr>") + 20
+
+
+def test_home_rows_show_each_plans_counts_money_and_links_escaped(client, plan):
+    """The home page's plan rows are written in Python (plans.home_rows): same cells."""
+    plan.title = "Kế hoạch <b>in đậm</b> & thử"
+    plan.document_number = "KH-01"
+    plan.save()
+    client.force_login(f.user(f.ADMIN, None))
+    page = client.get(reverse("plans:home")).content.decode()
+    row = page.split('<tr data-plan="lean">')[1].split("</tr>")[0]
+    assert "KH-01 — Kế hoạch &lt;b&gt;in đậm&lt;/b&gt; &amp; thử" in row
+    assert f'href="{reverse("plans:plan-dashboard", args=["lean"])}"' in row
+    assert f'href="{reverse("indicators:entry", args=["lean", 2013])}"' in row
+    assert "2011–2015" in row
+    cells = dict(re.findall(r'data-status="(\w+)" data-label="[^"]*">(\d*)<', row))
+    # Judged in 2013: 50% and 95% against "100%" are not achieved, 120% exceeds it.
+    assert (cells["not_achieved"], cells["exceeded"], cells["no_data"]) == ("2", "1", "1")
+    assert ">0 / 0</td>" in row  # disbursed / planned: no money in this plan
