@@ -8,6 +8,7 @@ and of Sóc Trăng stay apart under Cần Thơ: nothing is averaged or summed ac
 
 import hashlib
 import inspect
+import json
 import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -141,12 +142,40 @@ def _entries_compute(plans: list[Plan], year: int) -> dict[int, list[list]]:
     return entries
 
 
+def entries_digest(entries: list[list]) -> str:
+    """Return a digest of a plan's entries: equal digests, equal entries on the page."""
+    return hashlib.sha256(json.dumps(entries, sort_keys=True).encode()).hexdigest()[:32]
+
+
+def entry_digests(plans: list[Plan], year: int) -> dict[int, str]:
+    """Return the digest of each plan's entries in `year`, judging again the old ones.
+
+    A snapshot is current when computed from the plan's `data_version` as loaded with `plans`,
+    by the code of NATIONAL_RULES (as PlanStatusSnapshot). The entries themselves are not read
+    here: a page kept under these digests needs none of them. Queries: one, plus those of
+    _entries_store when any plan's snapshot is missing or old.
+    """
+    versions = {plan.pk: plan.data_version for plan in plans}
+    stored = ConceptVerdictSnapshot.objects.filter(plan__in=list(versions), year=year)
+    digests = {
+        plan_id: digest
+        for plan_id, version, rules, digest in stored.values_list(
+            "plan_id", "version", "rules", "digest"
+        )
+        if version == versions[plan_id] and rules == NATIONAL_RULES
+    }
+    missing = [plan for plan in plans if plan.pk not in digests]
+    if missing:
+        fresh = _entries_store(missing, year)
+        digests.update({pk: entries_digest(entries) for pk, entries in fresh.items()})
+    return digests
+
+
 def stored_entries(plans: list[Plan], year: int) -> dict[int, list[list]]:
     """Return each plan's entries in `year`, from its snapshot when that is current.
 
-    Valid as PlanStatusSnapshot is: computed from the plan's `data_version` as loaded with
-    `plans`, by the code of NATIONAL_RULES. Others are judged again and stored. Queries:
-    one, plus three and one write when any plan's snapshot is missing or old.
+    Current as entry_digests says. Queries: one, plus those of _entries_store when any plan's
+    snapshot is missing or old.
     """
     versions = {plan.pk: plan.data_version for plan in plans}
     current = {
@@ -156,24 +185,30 @@ def stored_entries(plans: list[Plan], year: int) -> dict[int, list[list]]:
     }
     missing = [plan for plan in plans if plan.pk not in current]
     if missing:
-        fresh = _entries_compute(missing, year)
-        ConceptVerdictSnapshot.objects.bulk_create(
-            [
-                ConceptVerdictSnapshot(
-                    plan=plan,
-                    year=year,
-                    version=plan.data_version,
-                    rules=NATIONAL_RULES,
-                    entries=fresh[plan.pk],
-                )
-                for plan in missing
-            ],
-            update_conflicts=True,
-            unique_fields=["plan", "year"],
-            update_fields=["version", "rules", "entries", "computed_at"],
-        )
-        current.update(fresh)
+        current.update(_entries_store(missing, year))
     return current
+
+
+def _entries_store(plans: list[Plan], year: int) -> dict[int, list[list]]:
+    """Judge `plans` in `year` and store their snapshots. Queries: three and one write."""
+    fresh = _entries_compute(plans, year)
+    ConceptVerdictSnapshot.objects.bulk_create(
+        [
+            ConceptVerdictSnapshot(
+                plan=plan,
+                year=year,
+                version=plan.data_version,
+                rules=NATIONAL_RULES,
+                entries=fresh[plan.pk],
+                digest=entries_digest(fresh[plan.pk]),
+            )
+            for plan in plans
+        ],
+        update_conflicts=True,
+        unique_fields=["plan", "year"],
+        update_fields=["version", "rules", "entries", "digest", "computed_at"],
+    )
+    return fresh
 
 
 def _entry(plan: Plan, stored: list, concept: IndicatorConcept) -> Entry:
@@ -330,14 +365,11 @@ def _details(entries: list[Entry]) -> None:
         entry.detail = ", ".join(part for part in parts if part)
 
 
-def national_matrix(year: int | None, *, sort: str = PROVINCE, order: str = "") -> NationalMatrix:
-    """Return today's provinces × the concepts measured in plans in force in `year`.
+def provinces_and_plans() -> tuple[dict[int, Province], list[Plan]]:
+    """Return every province by id (by name) and every plan without its text, linked.
 
-    `year` None means default_year(). Queries: the default year when asked, provinces, plans,
-    concepts and the plans' stored entries (stored_entries).
+    Two queries.
     """
-    if year is None:
-        year = default_year()
     provinces = {p.pk: p for p in Province.objects.order_by("name_folded", "code")}
     for province in provinces.values():
         # Province.current and .label follow successors: give them the objects already loaded.
@@ -346,6 +378,21 @@ def national_matrix(year: int | None, *, sort: str = PROVINCE, order: str = "") 
     plans = list(Plan.objects.defer(*Plan.TEXT_FIELDS).order_by("first_year", "slug"))
     for plan in plans:
         plan.province = provinces[plan.province_id]
+    return provinces, plans
+
+
+def national_matrix(
+    year: int | None, *, sort: str = PROVINCE, order: str = "", loaded=None
+) -> NationalMatrix:
+    """Return today's provinces × the concepts measured in plans in force in `year`.
+
+    `year` None means default_year(). Queries: the default year when asked, provinces and
+    plans unless `loaded` (provinces_and_plans()) gives them, concepts and the plans' stored
+    entries (stored_entries).
+    """
+    if year is None:
+        year = default_year()
+    provinces, plans = loaded or provinces_and_plans()
     in_force = {plan.pk: plan for plan in plans if plan.covers_year(year)}
     concepts = {c.pk: c for c in IndicatorConcept.objects.all()}
     stored = stored_entries(list(in_force.values()), year)

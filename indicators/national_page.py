@@ -4,9 +4,11 @@ At national scale the matrix holds thousands of entries; judging them is already
 plan and year (indicators.national.stored_entries), but reading them back and writing their
 HTML still grows with the country. A national leader reads the same matrix many times between
 two approvals, so the page's rows and charts are kept in NationalMatrixPage under a
-fingerprint of everything they show: every plan's data version and fields, every province,
-every concept, the rules and this code. Any change to one of them changes the fingerprint and
-the next reader renders the page again; nothing is ever shown from older data. Sorting is
+fingerprint of everything they show: every plan's fields and entries, every province, every
+concept, the rules and this code. Any change to one of them changes the fingerprint and
+the next reader renders the page again; nothing is ever shown from older data. Each plan's
+entries count by their digest, so a write that changes none (a draft, an indicator no
+concept measures) keeps the page. Sorting is
 done on each request from the sort values kept with each row.
 """
 
@@ -34,7 +36,9 @@ from indicators.national import (
     NationalMatrix,
     Row,
     default_year,
+    entry_digests,
     national_matrix,
+    provinces_and_plans,
     sorted_rows,
 )
 from plans.models import NationalMatrixPage, Plan, Province
@@ -74,17 +78,30 @@ class MatrixPage:
         return OPPOSITE[self.order] if self.sort == PROVINCE else "asc"
 
 
-def fingerprint(year: int, language: str) -> str:
+def fingerprint(year: int, language: str, provinces, plans: list[Plan], concepts) -> str:
     """Return a digest of everything the page of `year` shows in `language`.
 
-    Three queries: every plan's fields but its document text (its data_version moves with
-    each figure, target and indicator written), every province, every concept.
+    `provinces` and `plans` as indicators.national.provinces_and_plans() gives them, and
+    `concepts` every concept by id. Every
+    field of every plan but its text and data version, every province and concept, and the
+    digest of each plan's entries in the year: a figure written as a draft, or to an indicator
+    no concept measures, leaves the page as it was. Queries: concepts, and those of
+    entry_digests (one when every plan's entries are current).
     """
     digest = hashlib.sha256(f"{NATIONAL_RULES}|{CODE}|{year}|{language}".encode())
-    for model, left_out in ((Plan, Plan.TEXT_FIELDS), (Province, ()), (IndicatorConcept, ())):
-        names = [f.attname for f in model._meta.concrete_fields if f.name not in left_out]
-        for values in model.objects.order_by("pk").values_list(*names):
-            digest.update(repr(values).encode())
+    plan_fields = [
+        f.attname
+        for f in Plan._meta.concrete_fields
+        if f.name not in (*Plan.TEXT_FIELDS, "data_version")
+    ]
+    for plan in plans:
+        digest.update(repr([getattr(plan, name) for name in plan_fields]).encode())
+    for model, objects in ((Province, provinces.values()), (IndicatorConcept, concepts.values())):
+        names = [f.attname for f in model._meta.concrete_fields]
+        for item in sorted(objects, key=lambda item: item.pk):
+            digest.update(repr([getattr(item, name) for name in names]).encode())
+    in_force = [plan for plan in plans if plan.covers_year(year)]
+    digest.update(repr(sorted(entry_digests(in_force, year).items())).encode())
     return digest.hexdigest()
 
 
@@ -93,16 +110,17 @@ def national_page(year: int | None, *, sort: str = PROVINCE, order: str = "") ->
     if year is None:
         year = default_year()
     language = get_language()
-    key = fingerprint(year, language)
+    loaded = provinces_and_plans()
+    concepts = IndicatorConcept.objects.in_bulk()
+    key = fingerprint(year, language, *loaded, concepts)
     stored = NationalMatrixPage.objects.filter(year=year, language=language).first()
     if stored is not None and stored.fingerprint == key:
         payload = stored.payload
     else:
-        payload = _payload(national_matrix(year))
+        payload = _payload(national_matrix(year, loaded=loaded))
         NationalMatrixPage.objects.update_or_create(
             year=year, language=language, defaults={"fingerprint": key, "payload": payload}
         )
-    concepts = IndicatorConcept.objects.in_bulk([pk for pk, _order in payload["columns"]])
     columns = [Column(concepts[pk], first) for pk, first in payload["columns"]]
     rows = [
         PageRow(group, mark_safe(html), [None if v is None else Decimal(v) for v in values])

@@ -980,6 +980,9 @@ class ConceptVerdictSnapshot(models.Model):
     rules = models.CharField(max_length=16)
     # One list per entry, in the order of indicators.national.STORED_FIELDS.
     entries = models.JSONField(default=list)
+    # indicators.national.entries_digest(entries): the national page's fingerprint reads
+    # these, not the entries, so that a write that changes no entry keeps the page.
+    digest = models.CharField(max_length=32)
     computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -996,9 +999,10 @@ class ConceptVerdictSnapshot(models.Model):
 class NationalMatrixPage(models.Model):
     """The national matrix of one year in one language, rendered (indicators.national_page).
 
-    Valid while its fingerprint (every plan's data version and fields, every province and
-    concept, the rules and the rendering code) equals the one computed on each request: a
-    reader never sees rows rendered from other data. A cache, so without history.
+    Valid while its fingerprint (every plan's fields, the digest of each plan's current
+    entries, every province and concept, the rules and the rendering code) equals the one
+    computed on each request: a reader never sees rows rendered from other data. A cache, so
+    without history.
     """
 
     year = models.PositiveSmallIntegerField()

@@ -337,3 +337,26 @@ def test_the_stored_page_follows_every_change_it_shows(figures, client, national
     english = client.get(url, {"year": YEAR}).content.decode()
     assert "No plan in the system yet" in english  # a row rendered in English
     assert "No plan in the system yet" not in shown
+
+
+def test_a_write_that_changes_no_entry_keeps_the_stored_page(figures, client, national):
+    """A draft figure, or one of an indicator no concept measures, leaves the page as it was."""
+    from plans.models import NationalMatrixPage
+
+    client.force_login(national)
+    url = reverse("indicators:national")
+    client.get(url, {"year": YEAR})
+    kept = NationalMatrixPage.objects.get(year=YEAR)
+    report(HG, "UD-01", 2016, "90", status=Actual.Status.DRAFT)  # a draft: not in the matrix
+    unlinked = Indicator.objects.filter(plan__slug=HG, concept__isnull=True).first()
+    f.actual(unlinked, year=YEAR, value="1", status=APPROVED)
+    client.get(url, {"year": YEAR})
+    assert NationalMatrixPage.objects.get(year=YEAR).fingerprint == kept.fingerprint
+    report(ST, "UD-06", 2014, "10")  # approved, but 2015's figure is still the one judged
+    client.get(url, {"year": YEAR})
+    assert NationalMatrixPage.objects.get(year=YEAR).fingerprint == kept.fingerprint
+    judged = Actual.objects.get(indicator__plan__slug=ST, indicator__code="UD-06", year=YEAR)
+    judged.value = Decimal("65")
+    judged.save()  # the figure judged in 2015: the page is rendered again
+    client.get(url, {"year": YEAR})
+    assert NationalMatrixPage.objects.get(year=YEAR).fingerprint != kept.fingerprint
