@@ -139,6 +139,7 @@ def test_benchmark_prints_a_row_per_page_with_numbers(tiny):
         "agency list, provincial leader",
         "agency list, national leader",
         "national matrix",
+        "floor: a page without data",
         "progress template (10 rows)",
         "upload preview",
         "upload confirm",
@@ -148,6 +149,9 @@ def test_benchmark_prints_a_row_per_page_with_numbers(tiny):
     ]
     assert list(rows) == pages
     for page, cells in rows.items():
+        if page == "floor: a page without data":
+            # Nothing to aggregate: no raw SQL to compare with.
+            cells = cells[:3] + cells[5:]
         assert all(re.fullmatch(r"\d+(\.\d+)?", cell) for cell in cells), (page, cells)
 
 

@@ -63,6 +63,10 @@ COMPARE_NATIONAL = "compare, national leader"
 AGENCIES_PROVINCIAL = "agency list, provincial leader"
 AGENCIES_NATIONAL = "agency list, national leader"
 NATIONAL = "national matrix"
+# A page with nothing to aggregate (the notices of a leader who has none): what any page costs
+# in this worker (session, user, permissions, navigation bar, base template). The pages'
+# ratios to raw SQL are read against it.
+FLOOR = "floor: a page without data"
 TEMPLATE = "progress template"
 PREVIEW = "upload preview"
 CONFIRM = "upload confirm"
@@ -274,6 +278,7 @@ class Workload:
             "dashboard": reverse("plans:plan-dashboard", args=[self.plan.slug]),
             "year view": reverse("plans:year-view", args=[unit.slug, self.year]),
             "agencies": reverse("plans:agency-list"),
+            "floor": reverse("plans:notices"),
         }
         if self.concept is not None:
             self.urls["compare"] = reverse("indicators:concept-compare", args=[self.concept.code])
@@ -388,7 +393,8 @@ def _raw(row: str, who: str, statements):
 
     def run(w: Workload) -> dict:
         provinces = None if who == "national" else w.reach_provincial
-        return {row: _timed(w.sql(statements(w, provinces)))}
+        found = statements(w, provinces)
+        return {row: _timed(w.sql(found))} if found else {}
 
     return run
 
@@ -590,6 +596,7 @@ PAGES = (
     (AGENCIES_PROVINCIAL, "leader", "agencies", _agencies_sql),
     (AGENCIES_NATIONAL, "national", "agencies", _agencies_sql),
     (NATIONAL, "national", "national", _national_sql),
+    (FLOOR, "leader", "floor", lambda w, provinces: []),
 )
 
 
