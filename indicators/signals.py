@@ -7,7 +7,7 @@ the bulk writes of plans.workflow and plans.services call Plan.data_changed them
 from django.db.models.signals import post_delete, post_save
 
 from indicators.models import Actual, Indicator, Target
-from plans.models import Plan
+from plans.models import Plan, Section
 
 
 def _forget_for_indicator(sender, instance, **kwargs):
@@ -22,5 +22,7 @@ def connect() -> None:
     for model in (Actual, Target):
         post_save.connect(_forget_for_indicator, sender=model, dispatch_uid=f"forget-{model}")
         post_delete.connect(_forget_for_indicator, sender=model, dispatch_uid=f"forget-d-{model}")
-    post_save.connect(_forget_for_plan, sender=Indicator, dispatch_uid="forget-indicator")
-    post_delete.connect(_forget_for_plan, sender=Indicator, dispatch_uid="forget-d-indicator")
+    # A section's position orders the plan's rows on the pages that keep them (year view).
+    for model in (Indicator, Section):
+        post_save.connect(_forget_for_plan, sender=model, dispatch_uid=f"forget-{model}")
+        post_delete.connect(_forget_for_plan, sender=model, dispatch_uid=f"forget-d-{model}")

@@ -996,6 +996,41 @@ class ConceptVerdictSnapshot(models.Model):
         return f"{self.plan_id} {self.year}"
 
 
+class YearRowsSnapshot(models.Model):
+    """The year view's rows of one plan in one year, written as HTML, for one way of showing them.
+
+    The year view judges every indicator of a province's plans in force; a province's leaders
+    open it many times between two changes of its figures. Each plan's rows are kept here for
+    the figures shown (approved only, or all), the language, and whether the plan is the viewed
+    province's own (rows of a merged province's plan name it), under a fingerprint of the plan
+    (every field but its text, its data_version among them), its province's name, the rules and
+    the code that writes the rows (plans.year_lines). A cache, so without history.
+    """
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="year_rows_snapshots")
+    year = models.PositiveSmallIntegerField()
+    scope = models.CharField(max_length=10, choices=PlanStatusSnapshot.Scope.choices)
+    language = models.CharField(max_length=10)
+    own_province = models.BooleanField()
+    fingerprint = models.CharField(max_length=64)
+    # One [indicator id, indicator code, status code, cells HTML] per row, in the page's order.
+    rows = models.JSONField(default=list)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("year view snapshot")
+        verbose_name_plural = _("year view snapshots")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "year", "scope", "language", "own_province"],
+                name="one_year_rows_snapshot_per_view",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.plan_id} {self.year} {self.scope} {self.language}"
+
+
 class NationalMatrixPage(models.Model):
     """The national matrix of one year in one language, rendered (indicators.national_page).
 

@@ -21,6 +21,7 @@ from plans.models import Agency, Plan
 from plans.spreadsheets import plan_workbook, progress, report, xlsx
 from plans.templatetags.figures import status_columns
 from plans.workflow import EditConflict, EntryRefused
+from plans.year_lines import year_lines
 
 
 def api_login_required(view):
@@ -166,15 +167,13 @@ def plan_source(request, slug):
 def year_view(request, province, year):
     province_obj = access.get_province_for_user(request.user, province)
     show = pages.show_unapproved(request)
-    rows = dashboards.year_view(request.user, province_obj, year, show_unapproved=show)
     return render(
         request,
         "plans/year_view.html",
         {
             "province": province_obj,
             "year": year,
-            "rows": rows,
-            "lines": tables.year_rows(rows, province_obj),
+            "rows": year_lines(request.user, province_obj, year, show_unapproved=show),
             "show_unapproved": show,
             "years": range(year - 5, year + 6),
         },

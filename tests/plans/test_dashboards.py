@@ -140,7 +140,7 @@ def test_year_view_lists_every_indicator_of_plans_in_force(client, known_plan):
     client.force_login(f.user(f.LEADER, known_plan.province))
     url = reverse("plans:year-view", args=[known_plan.province.slug, 2013])
     rows = client.get(url).context["rows"]
-    assert {row.progress.indicator.code: row.progress.status_code for row in rows} == {
+    assert {row.code: row.status_code for row in rows} == {
         "A": "on_track",
         "B": "behind",
         "C": "achieved",
