@@ -1,8 +1,10 @@
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
-from django.contrib.auth.models import Group
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group, Permission
 from django.db.models import Count, Q
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -261,7 +263,52 @@ def admin_groups():
     return Group.objects.filter(Q(name=ADMIN) | Q(permissions__content_type__app_label="auth"))
 
 
-class ProvinceUserAdmin(UserAdmin):
+# Django stores a default permission's name in English ("Can add plan"), built from the model's
+# untranslated verbose_name; the admin shows it as stored. These say it again in the language
+# of the page.
+DEFAULT_PERMISSION_NAMES = {
+    "add": gettext_noop("Can add %(name)s"),
+    "change": gettext_noop("Can change %(name)s"),
+    "delete": gettext_noop("Can delete %(name)s"),
+    "view": gettext_noop("Can view %(name)s"),
+}
+
+
+def model_name_shown(model) -> str:
+    """Return the model's verbose name in the active language, history tables included."""
+    original = getattr(model, "instance_type", None)  # a django-simple-history table
+    if original is not None and model.__name__.startswith("Historical"):
+        return gettext("historical %(name)s") % {"name": original._meta.verbose_name}
+    return str(model._meta.verbose_name)
+
+
+def permission_label(permission: Permission) -> str:
+    """Return "app | model | permission" in the active language, as the admin lists it."""
+    content_type = permission.content_type
+    model = content_type.model_class()
+    if model is None:  # a model that no longer exists
+        return str(permission)
+    action, _sep, model_name = permission.codename.partition("_")
+    if action in DEFAULT_PERMISSION_NAMES and model_name == model._meta.model_name:
+        name = gettext(DEFAULT_PERMISSION_NAMES[action]) % {"name": model_name_shown(model)}
+    else:
+        # Custom permissions (Meta.permissions) are stored under their msgid.
+        name = gettext(permission.name)
+    app = apps.get_app_config(content_type.app_label).verbose_name
+    return f"{app} | {model_name_shown(model)} | {name}"
+
+
+class TranslatedPermissionsMixin:
+    """Show the permission widget's choices in the language of the page."""
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if field is not None and db_field.related_model is Permission:
+            field.label_from_instance = permission_label
+        return field
+
+
+class ProvinceUserAdmin(TranslatedPermissionsMixin, UserAdmin):
     """Users with the province they work for, edited on the same page."""
 
     inlines = [*UserAdmin.inlines, MembershipInline]
@@ -320,3 +367,11 @@ class ProvinceUserAdmin(UserAdmin):
 
 admin.site.unregister(User)
 admin.site.register(User, ProvinceUserAdmin)
+
+
+class TranslatedGroupAdmin(TranslatedPermissionsMixin, GroupAdmin):
+    """Django's group admin, its permissions listed in the language of the page."""
+
+
+admin.site.unregister(Group)
+admin.site.register(Group, TranslatedGroupAdmin)

@@ -22,9 +22,11 @@ def test_numbers_print_in_vietnamese_notation(value, shown):
         assert render("{{ value }}", value=value) == shown
 
 
-def test_english_keeps_english_notation():
+@pytest.mark.parametrize(("value", "shown"), [(1093410, "1.093.410"), (Decimal("9.5"), "9,5")])
+def test_english_pages_print_the_vietnamese_notation_inputs_read(value, shown):
+    # Inputs read Vietnamese notation in every language: one notation per page.
     with translation.override("en"):
-        assert render("{{ value }}", value=1093410) == "1,093,410"
+        assert render("{{ value }}", value=value) == shown
 
 
 def test_dates_print_day_first():
