@@ -250,6 +250,10 @@ class LineAmounts:
         return sum(self.disbursed_by_source.values(), Decimal(0))
 
 
+# What a leader acts on first (a phone shows these above everything else), worst first.
+NEEDS_ATTENTION = (Status.NOT_ACHIEVED, Status.BEHIND)
+
+
 @dataclass
 class PlanDashboard:
     plan: Plan
@@ -262,6 +266,13 @@ class PlanDashboard:
     project_budgets: dict[int, Decimal]  # project id -> planned money of its budget lines
     duties_by_agency: list[tuple[Agency, list[Responsibility]]]
     stated_totals: list
+
+    @property
+    def behind(self) -> list[IndicatorProgress]:
+        """Return the indicators judged behind or short of a milestone, missed milestones first."""
+        ranks = {code: rank for rank, code in enumerate(NEEDS_ATTENTION)}
+        flagged = [p for p in self.progresses if p.status_code in ranks]
+        return sorted(flagged, key=lambda progress: ranks[progress.status_code])
 
 
 def _period_label(year_from: int, year_to: int) -> str:

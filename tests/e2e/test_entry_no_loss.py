@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from indicators.models import Actual, Indicator
+from indicators.models import Actual, Comparator, Direction, Indicator, Target
 from plans.models import PlanYear
 from plans.services import DEMO_PASSWORD
 from tests.e2e.conftest import login
@@ -100,3 +100,54 @@ def test_phone_pages_fit_without_sideways_scrolling(live_server, page, shot, see
         assert sizes["nav"] < 80, (name, sizes)
     page.get_by_test_id("nav-toggler").click()
     expect(page.get_by_role("button", name="Đăng xuất")).to_be_visible()
+
+
+def _missed_milestone() -> Indicator:
+    """Return an indicator of the plan given an approved figure a tenth of its first milestone."""
+    target = (
+        Target.objects.filter(
+            indicator__plan__slug=HAU_GIANG_2011,
+            indicator__kind=Indicator.Kind.QUANTITATIVE,
+            indicator__direction=Direction.HIGHER_IS_BETTER,
+            comparator__in=[Comparator.GT, Comparator.GTE, Comparator.EQ],
+            value__gt=0,
+        )
+        .order_by("year", "indicator__position")
+        .select_related("indicator")
+        .first()
+    )
+    Actual.objects.create(
+        indicator=target.indicator,
+        year=target.year,
+        value=target.value / 10,
+        status=Actual.Status.APPROVED,
+    )
+    return target.indicator
+
+
+# The first element after the dashboard's header that takes up room on the screen.
+FIRST_BLOCK_AFTER_HEADER = """() => {
+  let block = document.querySelector("main header").nextElementSibling;
+  while (block && block.getBoundingClientRect().height === 0) {
+    block = block.nextElementSibling;
+  }
+  return block ? block.dataset.testid || block.tagName : null;
+}"""
+
+
+def test_phone_dashboard_leads_with_what_is_behind(live_server, page, shot, seeded_portal):
+    behind = _missed_milestone()
+    page.set_viewport_size(PHONE)
+    login(page, live_server, "hg.lanhdao", DEMO_PASSWORD, f"/plans/{HAU_GIANG_2011}/")
+    expect(page.get_by_test_id("needs-attention")).to_be_visible()
+    shot("phone-dashboard-behind")
+    sizes = _overflow(page)
+    assert sizes["scroll"] <= sizes["inner"], sizes
+    assert page.evaluate(FIRST_BLOCK_AFTER_HEADER) == "needs-attention"
+    item = page.get_by_test_id(f"behind-{behind.code}")
+    expect(item).to_be_visible()
+    expect(item).to_contain_text("Không đạt")
+    # A wide screen reads the same verdict in the indicator table; the list is the phone's.
+    page.set_viewport_size({"width": 1366, "height": 900})
+    expect(page.get_by_test_id("needs-attention")).to_be_hidden()
+    expect(page.get_by_test_id("indicator-table")).to_contain_text(behind.code)
