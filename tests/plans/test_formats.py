@@ -54,3 +54,12 @@ def test_day_first_accepts_days_above_twelve():
     with translation.override("vi"):
         form = DateForm({"day": "25/06/2024"})
         assert form.is_valid(), form.errors
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_a_date_is_typed_day_first_in_both_languages(language):
+    """A deadline typed 05/06/2024 is 5 June whatever the interface's language."""
+    with translation.override(language):
+        assert forms.DateField().clean("05/06/2024") == datetime.date(2024, 6, 5)
+        with pytest.raises(forms.ValidationError):
+            forms.DateField().clean("12/31/2024")  # month first: refused, not misread

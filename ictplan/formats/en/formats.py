@@ -1,8 +1,20 @@
 # English interface, Vietnamese numbers: every input reads "1.093.410" and "0,85" whatever the
 # language (plans.numbers), and charts use Vietnamese separators, so English pages print
 # numbers that way too; a page never shows "9.5" beside an input expecting "10,2".
-# Dates keep Django's English formats ("July 27, 2012" cannot be misread).
+# Dates print in Django's English long form ("July 27, 2012" cannot be misread), but are typed
+# day first as in Vietnamese: a deadline typed "05/06/2024" is 5 June in both languages.
 
 DECIMAL_SEPARATOR = ","
 THOUSAND_SEPARATOR = "."
 NUMBER_GROUPING = 3
+
+SHORT_DATE_FORMAT = "d/m/Y"
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"]
+DATETIME_INPUT_FORMATS = [
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%d/%m/%Y",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%d",
+]
