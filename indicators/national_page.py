@@ -65,7 +65,10 @@ class MatrixPage:
     columns: list[Column]
     rows: list[PageRow]
     charts: list[dict]  # {"id": element id, "concept": IndicatorConcept}, one per ranking
-    figures_blob: SafeString  # every ranking chart's figure, one JSON <script>
+    # The first ranking chart's figure, one JSON <script>: the others are fetched when their
+    # <details> is opened (national_ranking), which keeps 1,4 MB of charts out of the page.
+    figures_blob: SafeString
+    figures: dict  # every ranking chart's figure, by element id
     sort: str
     order: str
 
@@ -133,7 +136,8 @@ def national_page(year: int | None, *, sort: str = PROVINCE, order: str = "") ->
         columns=columns,
         rows=rows,
         charts=[{"id": chart_id, "concept": concepts[pk]} for pk, chart_id in payload["charts"]],
-        figures_blob=mark_safe(payload["figures_blob"]),
+        figures_blob=_first_figure_blob(payload),
+        figures=payload["figures"],
         sort=sort,
         order=order,
     )
@@ -163,8 +167,15 @@ def _payload(matrix: NationalMatrix) -> dict:
         "years": matrix.years,
         "rows": rows,
         "charts": [[concept.pk, f"ranking-{concept.code}"] for concept, _figure in ranked],
-        "figures_blob": str(json_blob(figures, "chart-figures")) if figures else "",
+        "figures": figures,
     }
+
+
+def _first_figure_blob(payload: dict) -> SafeString:
+    if not payload["charts"]:
+        return mark_safe("")
+    first = payload["charts"][0][1]
+    return json_blob({first: payload["figures"][first]}, "chart-figures")
 
 
 def _row_html(row: Row, matrix: NationalMatrix, figure, memo: dict) -> SafeString:

@@ -14,4 +14,5 @@ urlpatterns = [
     path("compare/", views.concept_list, name="concept-list"),
     path("compare/<slug:code>/", views.concept_compare, name="concept-compare"),
     path("national/", views.national, name="national"),
+    path("national/rankings/<slug:code>.json", views.national_ranking, name="national-ranking"),
 ]

@@ -1,5 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -127,3 +129,17 @@ def national(request):
         "indicators/national.html",
         {"matrix": page},
     )
+
+
+@login_required
+@require_GET
+def national_ranking(request, code):
+    """Return one concept's ranking chart of the national matrix, as JSON, when it is opened."""
+    if access.reach(request.user) is not access.ALL:
+        raise PermissionDenied
+    year = parse_year(request.GET.get("year"))
+    page = national_page(year)
+    figure = page.figures.get(f"ranking-{code}")
+    if figure is None:
+        raise Http404
+    return JsonResponse(figure, encoder=DjangoJSONEncoder)

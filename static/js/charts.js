@@ -3,7 +3,9 @@
  * an element with data-chart="KEY" draws figures[KEY]. An element with data-figure="ID" draws
  * the figure of its own json_script with that id (one blob per chart; still understood).
  * A figure in a closed <details> is drawn when it is first opened, so a dashboard with a
- * hundred indicators stays fast. Without JavaScript the tables carry the same figures. */
+ * hundred indicators stays fast. A holder with data-chart-url and no figure in the blob fetches
+ * its figure from the portal then (the national rankings: a megabyte of charts few open).
+ * Without JavaScript the tables carry the same figures. */
 (function () {
   "use strict";
   // Closed government networks: no plotly logo linking out, no "Share chart" button (it posts the
@@ -38,6 +40,17 @@
   function draw(holder) {
     if (holder.dataset.drawn || typeof Plotly === "undefined") { return; }
     var figure = figureOf(holder);
+    if (!figure && holder.dataset.chartUrl) {
+      holder.dataset.drawn = "1";
+      fetch(holder.dataset.chartUrl, { credentials: "same-origin" })
+        .then(function (response) {
+          if (!response.ok) { throw new Error(response.status); }
+          return response.json();
+        })
+        .then(function (fetched) { Plotly.newPlot(holder, fetched.data, fetched.layout, config); })
+        .catch(function () { delete holder.dataset.drawn; });  // tried again when reopened
+      return;
+    }
     if (!figure) { return; }
     holder.dataset.drawn = "1";
     Plotly.newPlot(holder, figure.data, figure.layout, config);

@@ -360,3 +360,24 @@ def test_a_write_that_changes_no_entry_keeps_the_stored_page(figures, client, na
     judged.save()  # the figure judged in 2015: the page is rendered again
     client.get(url, {"year": YEAR})
     assert NationalMatrixPage.objects.get(year=YEAR).fingerprint != kept.fingerprint
+
+
+def test_rankings_after_the_first_are_fetched_on_demand(figures, client, national):
+    """The page carries the first ranking's figure; the others come from national-ranking."""
+    submitted = Actual.objects.get(indicator__plan__slug=HG, indicator__code="VT-08", year=YEAR)
+    submitted.status = APPROVED
+    submitted.save()  # internet users, approved: a second ranked concept
+    client.force_login(national)
+    page = client.get(reverse("indicators:national"), {"year": YEAR})
+    charts = page.context["matrix"].charts
+    assert len(charts) >= 2
+    blob = page.content.decode().split('id="chart-figures"')[1].split("</script>")[0]
+    first, second = charts[0]["id"], charts[1]["id"]
+    assert first in blob and second not in blob
+    url = reverse("indicators:national-ranking", args=[second.removeprefix("ranking-")])
+    assert f'data-chart-url="{url}?year={YEAR}"' in page.content.decode()
+    fetched = client.get(url, {"year": YEAR}).json()
+    assert fetched == page.context["matrix"].figures[second]
+    assert fetched["data"][0]["y"]  # one bar per province row with a figure
+    missing = reverse("indicators:national-ranking", args=["no-such-concept"])
+    assert client.get(missing, {"year": YEAR}).status_code == 404

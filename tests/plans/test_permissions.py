@@ -135,6 +135,11 @@ MATRIX = {
         lambda w: reverse("indicators:national"),
         expect(anonymous=302, staff_a=403, staff_b=403, leader_a=403, national=200, admin=200),
     ),
+    "indicators:national-ranking": (
+        "get",
+        lambda w: reverse("indicators:national-ranking", args=["no-such-concept"]),
+        expect(anonymous=302, staff_a=403, staff_b=403, leader_a=403, national=404, admin=404),
+    ),
     "plans:agency-list": (
         "get",
         lambda w: reverse("plans:agency-list"),
