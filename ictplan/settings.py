@@ -238,23 +238,41 @@ STORAGES = {
 
 # Evidence files (indicators.EvidenceFile): never served from a public URL, only through the
 # evidence download view, which checks access. The filesystem under MEDIA_ROOT by default;
-# EVIDENCE_STORAGE=s3 stores them in an S3-compatible bucket through django-storages
-# (`pip install ictplan[s3]`).
+# EVIDENCE_STORAGE=s3 stores them in an S3-compatible bucket (AWS S3, MinIO, Ceph, Viettel or
+# VNPT object storage) through django-storages (`pip install -e '.[s3]'`). Back MEDIA_ROOT up
+# with the database: the database names the files, MEDIA_ROOT holds their bytes.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
-EVIDENCE_STORAGE = os.environ.get("EVIDENCE_STORAGE", "filesystem").strip().lower()
+if EVIDENCE_MAX_BYTES <= 0:
+    raise ImproperlyConfigured(f"EVIDENCE_MAX_BYTES must be positive, got {EVIDENCE_MAX_BYTES}")
+EVIDENCE_STORAGE = (os.environ.get("EVIDENCE_STORAGE") or "filesystem").strip().lower()
 if EVIDENCE_STORAGE == "s3":
+    if not os.environ.get("EVIDENCE_S3_BUCKET", "").strip():
+        raise ImproperlyConfigured("EVIDENCE_STORAGE=s3 needs EVIDENCE_S3_BUCKET")
+    addressing_style = os.environ.get("EVIDENCE_S3_ADDRESSING_STYLE", "").strip().lower() or None
+    if addressing_style not in {None, "path", "virtual", "auto"}:
+        raise ImproperlyConfigured(
+            f"EVIDENCE_S3_ADDRESSING_STYLE must be path, virtual or auto, got {addressing_style!r}"
+        )
     STORAGES["evidence"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": os.environ.get("EVIDENCE_S3_BUCKET", ""),
+            "bucket_name": os.environ["EVIDENCE_S3_BUCKET"].strip(),
             "endpoint_url": os.environ.get("EVIDENCE_S3_ENDPOINT_URL") or None,
             "region_name": os.environ.get("EVIDENCE_S3_REGION") or None,
+            # Without keys, boto3's own chain applies (AWS_* variables, an instance role).
             "access_key": os.environ.get("EVIDENCE_S3_ACCESS_KEY_ID") or None,
             "secret_key": os.environ.get("EVIDENCE_S3_SECRET_ACCESS_KEY") or None,
             "location": os.environ.get("EVIDENCE_S3_PREFIX", "ictplan"),
+            "addressing_style": addressing_style,  # MinIO and most local stores need "path"
+            "signature_version": "s3v4",
+            "use_ssl": env_bool("EVIDENCE_S3_USE_SSL", True),
+            # False only for a test store with a self-signed certificate; or a CA bundle path.
+            "verify": os.environ.get("EVIDENCE_S3_CA_BUNDLE")
+            or env_bool("EVIDENCE_S3_VERIFY", True),
             "default_acl": "private",
-            "querystring_auth": True,
+            "querystring_auth": True,  # no public object URL, should one ever be built
+            "custom_domain": None,
             "file_overwrite": False,
         },
     }

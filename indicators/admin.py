@@ -1,8 +1,12 @@
 from django.contrib import admin
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from indicators.models import Actual, Indicator, IndicatorConcept, Target
+from indicators.models import Actual, EvidenceFile, Indicator, IndicatorConcept, Target
+from plans.access import ALL, reach
 from plans.admin_mixins import (
     FoldedSearchMixin,
     ProvinceScopedMixin,
@@ -111,3 +115,104 @@ class ActualAdmin(StreamedExportMixin, FoldedSearchMixin, ReadOnlyFigureMixin, S
     @admin.display(description=_("plan"), ordering="indicator__plan")
     def plan(self, actual):
         return actual.indicator.plan
+
+
+@admin.register(EvidenceFile)
+class EvidenceFileAdmin(StreamedExportMixin, ProvinceScopedMixin, SimpleHistoryAdmin):
+    """Evidence files, listed for checking; attached and removed on the plan-year's evidence page.
+
+    Never a link to the stored file itself: downloads go through the evidence view, which
+    applies the figure's access rules (indicators.views_evidence.evidence_download); the
+    export lists the files without where they are stored.
+    """
+
+    resource_classes = [
+        natural_key_resource(
+            EvidenceFile, ["actual", "disbursement", "original_name"], exclude=["file"]
+        )
+    ]
+
+    list_display = [
+        "original_name",
+        "plan",
+        "attached_to",
+        "year",
+        "extension",
+        "size",
+        "uploaded_by",
+        "uploaded_at",
+        "download",
+    ]
+    list_select_related = [
+        "actual__indicator__plan",
+        "disbursement__line__plan",
+        "disbursement__source",
+        "uploaded_by",
+    ]
+    list_filter = ["extension", ("uploaded_at", admin.DateFieldListFilter)]
+    search_fields = ["original_name", "actual__indicator__code", "disbursement__line__code"]
+    fields = [
+        "original_name",
+        "plan",
+        "attached_to",
+        "year",
+        "extension",
+        "content_type",
+        "size",
+        "uploaded_by",
+        "uploaded_at",
+        "download",
+    ]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        # Two ways to a province (a figure's indicator or a disbursement's line): the mixin's
+        # one-field scope does not fit, so scope here with both.
+        queryset = (
+            super(ProvinceScopedMixin, self)
+            .get_queryset(request)
+            .select_related(*self.list_select_related)
+        )
+        provinces = reach(request.user)
+        if provinces is ALL:
+            return queryset
+        return queryset.filter(
+            Q(actual__indicator__plan__province__in=provinces)
+            | Q(disbursement__line__plan__province__in=provinces)
+        )
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Removed by its uploader on the evidence page, and only while the year is open.
+        return False
+
+    @admin.display(description=_("plan"))
+    def plan(self, item):
+        figure = self._figure(item)
+        return figure.indicator.plan if item.actual_id else figure.line.plan
+
+    @admin.display(description=_("attached to"))
+    def attached_to(self, item):
+        if item.actual_id:
+            indicator = item.actual.indicator
+            return f"{indicator.code} {indicator.name}"
+        disbursement = item.disbursement
+        return f"{disbursement.line.code} {disbursement.line.name} ({disbursement.source})"
+
+    @admin.display(description=_("year"))
+    def year(self, item):
+        return self._figure(item).year
+
+    @admin.display(description=_("download"))
+    def download(self, item):
+        url = reverse("indicators:evidence-download", args=[item.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Download"))
+
+    @staticmethod
+    def _figure(item):
+        return item.actual or item.disbursement

@@ -119,7 +119,7 @@ def check_upload(upload) -> Checked:
         if size > limit:
             raise EvidenceRefused(
                 _("“%(name)s” is larger than %(limit)s MB: it was not saved.")
-                % {"name": name, "limit": _megabytes(limit)}
+                % {"name": name, "limit": megabytes(limit)}
             )
     upload.seek(0)
     if size == 0:
@@ -136,6 +136,7 @@ def check_upload(upload) -> Checked:
     return Checked(kind, size)
 
 
-def _megabytes(limit: int) -> str:
+def megabytes(limit: int) -> str:
+    """Return a size in bytes as megabytes written the Vietnamese way ("10", "2,5")."""
     value = limit / (1024 * 1024)
     return f"{value:g}".replace(".", ",")

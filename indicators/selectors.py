@@ -5,7 +5,8 @@ from datetime import datetime
 from decimal import Decimal
 from functools import cached_property
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
+from django.urls import reverse
 
 from indicators.achievement import (
     PathPoint,
@@ -18,7 +19,7 @@ from indicators.achievement import (
     target_path,
     year_status,
 )
-from indicators.models import Actual, Indicator, Target
+from indicators.models import Actual, EvidenceFile, Indicator, Target
 from plans.models import Plan, Section
 
 
@@ -264,3 +265,90 @@ def baseline_rows(plan: Plan) -> list[BaselineRow]:
         )
         for indicator in indicators
     ]
+
+
+# Evidence files
+
+
+def _evidence_of_plan(plan: Plan, *, statuses, year: int | None = None) -> Q:
+    """Return the filter of `plan`'s evidence files whose figure or disbursement has `statuses`."""
+    on_figure = Q(actual__indicator__plan=plan, actual__status__in=statuses)
+    on_disbursement = Q(disbursement__line__plan=plan, disbursement__status__in=statuses)
+    if year is not None:
+        on_figure &= Q(actual__year=year)
+        on_disbursement &= Q(disbursement__year=year)
+    return on_figure | on_disbursement
+
+
+def evidence_count(plan: Plan, year: int, *, statuses) -> int:
+    """Return how many evidence files the figures and disbursements of a plan-year hold.
+
+    Only those of figures with one of `statuses` (the viewer's drafts rule); one query.
+    """
+    return EvidenceFile.objects.filter(
+        _evidence_of_plan(plan, statuses=statuses, year=year)
+    ).count()
+
+
+@dataclass(frozen=True)
+class EvidenceRow:
+    """One evidence file as a report lists it."""
+
+    pk: int
+    on_budget: bool  # attached to a disbursement rather than to an indicator's figure
+    code: str
+    subject: str  # the indicator, or the budget line and its funding source
+    year: int
+    name: str
+    extension: str
+    content_type: str
+    size: int
+    uploaded_by: str
+    uploaded_at: datetime
+    download_path: str
+
+
+def evidence_rows(plan: Plan, *, statuses) -> list[EvidenceRow]:
+    """Return every evidence file of `plan` whose figure has one of `statuses`; one query.
+
+    Indicators' files first in the plan's order, then the budget lines', each by year.
+    """
+    items = (
+        EvidenceFile.objects.filter(_evidence_of_plan(plan, statuses=statuses))
+        .select_related(
+            "actual__indicator", "disbursement__line", "disbursement__source", "uploaded_by"
+        )
+        .order_by("pk")
+    )
+    rows = []
+    for item in items:
+        if item.actual_id is not None:
+            indicator = item.actual.indicator
+            year, code, subject = item.actual.year, indicator.code, indicator.name
+            order = (0, indicator.position, code, year, 0)
+        else:
+            line, source = item.disbursement.line, item.disbursement.source
+            year, code = item.disbursement.year, line.code
+            subject = f"{line.name} ({source.short_name or source.name})"
+            order = (1, line.position, code, year, source.position)
+        uploader = item.uploaded_by
+        rows.append(
+            (
+                (*order, item.pk),
+                EvidenceRow(
+                    pk=item.pk,
+                    on_budget=item.actual_id is None,
+                    code=code,
+                    subject=subject,
+                    year=year,
+                    name=item.original_name,
+                    extension=item.extension,
+                    content_type=item.content_type,
+                    size=item.size,
+                    uploaded_by=(uploader.get_full_name() or uploader.username) if uploader else "",
+                    uploaded_at=item.uploaded_at,
+                    download_path=reverse("indicators:evidence-download", args=[item.pk]),
+                ),
+            )
+        )
+    return [row for _key, row in sorted(rows, key=lambda pair: pair[0])]

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from budgets.models import Disbursement
 from indicators.evidence import EvidenceRefused, check_upload, clean_name
 from indicators.models import Actual, EvidenceFile, Indicator
 from plans.models import MIN_YEAR, Plan
@@ -202,26 +203,32 @@ def baselines_save(*, plan: Plan, user, rows: list[BaselineInput]) -> int:
     return len(changed)
 
 
+def _plan_of_figure(figure: Actual | Disbursement) -> Plan:
+    """Return the plan a figure or a disbursement belongs to."""
+    return figure.indicator.plan if isinstance(figure, Actual) else figure.line.plan
+
+
 @transaction.atomic
-def evidence_add(*, actual: Actual, user, uploads) -> list[EvidenceFile]:
-    """Attach `uploads` to the figure `actual` as evidence files, all or none.
+def evidence_add(*, figure: Actual | Disbursement, user, uploads) -> list[EvidenceFile]:
+    """Attach `uploads` to `figure` (a figure or a disbursement) as evidence files, all or none.
 
     Each file is checked on its content (evidence.check_upload); refuse with EntryRefused the
     whole batch when one file is refused or the plan-year is no longer open.
     """
-    plan_year_for_entry(actual.indicator.plan, actual.year)
+    plan_year_for_entry(_plan_of_figure(figure), figure.year)
     if not uploads:
         raise EntryRefused(_("Choose at least one file."))
     try:
         checks = [check_upload(upload) for upload in uploads]
     except EvidenceRefused as refused:
         raise EntryRefused(str(refused)) from refused
+    owner = {"actual": figure} if isinstance(figure, Actual) else {"disbursement": figure}
     created = []
     try:
         for upload, checked in zip(uploads, checks, strict=True):
             kind = checked.kind
             item = EvidenceFile(
-                actual=actual,
+                **owner,
                 original_name=clean_name(upload.name),
                 extension=kind.extension,
                 content_type=kind.content_type,
@@ -242,12 +249,12 @@ def evidence_add(*, actual: Actual, user, uploads) -> list[EvidenceFile]:
 
 @transaction.atomic
 def evidence_delete(*, evidence: EvidenceFile, user) -> None:
-    """Remove an evidence file from its figure while the plan-year is open.
+    """Remove an evidence file from its figure or disbursement while the plan-year is open.
 
     Only its uploader removes it. The stored bytes are kept: the history still names them.
     """
-    actual = evidence.actual
-    plan_year_for_entry(actual.indicator.plan, actual.year)
+    figure = evidence.actual or evidence.disbursement
+    plan_year_for_entry(_plan_of_figure(figure), figure.year)
     if evidence.uploaded_by_id != user.pk:
         raise EntryRefused(_("Only the person who uploaded a file may remove it."))
     evidence._history_user = user

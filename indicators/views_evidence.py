@@ -10,6 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from budgets.models import Disbursement
+from indicators.evidence import max_bytes, megabytes
 from indicators.models import Actual, EvidenceFile
 from indicators.services import evidence_add, evidence_delete
 from plans import access, pages
@@ -34,28 +36,61 @@ def _rows(plan, year: int, statuses) -> list[dict]:
     ]
 
 
+def _disbursements(plan, year: int, statuses) -> list[Disbursement]:
+    """Return the visible disbursements of `plan` in `year` with their files, lines and sources.
+
+    Two queries: disbursements with their lines and sources, files with their uploaders.
+    """
+    files = EvidenceFile.objects.select_related("uploaded_by").order_by("pk")
+    return list(
+        Disbursement.objects.filter(line__plan=plan, year=year, status__in=statuses)
+        .select_related("line", "source")
+        .prefetch_related(Prefetch("evidence_files", queryset=files))
+        .order_by("line__position", "line__code", "source__position", "source__code")
+    )
+
+
+def _posted_figure(request, plan, year: int) -> Actual | Disbursement:
+    """Return the figure or disbursement of this plan-year the upload names; else 404."""
+    if request.POST.get("disbursement"):
+        found = Disbursement.objects.select_related("line__plan").filter(
+            pk=_posted_pk(request.POST["disbursement"]), line__plan=plan, year=year
+        )
+    else:
+        found = Actual.objects.select_related("indicator__plan").filter(
+            pk=_posted_pk(request.POST.get("actual")), indicator__plan=plan, year=year
+        )
+    figure = found.first()
+    if figure is None:
+        raise Http404
+    return figure
+
+
+def _posted_pk(raw) -> int:
+    return int(raw) if raw and str(raw).isdigit() else 0
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def evidence(request, slug, year):
     plan = access.get_plan_for_user(request.user, slug, action=pages.action_of(request))
     plan_year = pages.plan_year(plan, year)
     if request.method == "POST":
-        actual = Actual.objects.filter(
-            pk=request.POST.get("actual") or 0, indicator__plan=plan, year=year
-        ).first()
-        if actual is None:
-            raise Http404
+        figure = _posted_figure(request, plan, year)
         try:
             added = evidence_add(
-                actual=actual, user=request.user, uploads=request.FILES.getlist("files")
+                figure=figure, user=request.user, uploads=request.FILES.getlist("files")
             )
         except EntryRefused as refused:
             messages.error(request, str(refused))
         else:
             messages.success(request, _("Attached %(count)s file(s).") % {"count": len(added)})
         return redirect("indicators:evidence", slug=plan.slug, year=year)
+    statuses = access.figure_statuses(request.user, plan)
     context = pages.entry_context(request, plan, year, plan_year) | {
-        "rows": _rows(plan, year, access.figure_statuses(request.user, plan)),
+        "rows": _rows(plan, year, statuses),
+        "disbursements": _disbursements(plan, year, statuses),
+        "max_megabytes": megabytes(max_bytes()),
     }
     return render(request, "indicators/evidence.html", context)
 
@@ -63,19 +98,24 @@ def evidence(request, slug, year):
 @login_required
 @require_POST
 def evidence_remove(request, pk):
-    item = get_object_or_404(EvidenceFile.objects.select_related("actual__indicator"), pk=pk)
-    if item.actual is None:
-        raise Http404
-    plan = access.get_plan_for_user(
-        request.user, item.actual.indicator.plan.slug, action=access.Action.ENTER
-    )
+    item = get_object_or_404(EvidenceFile.objects.select_related("actual", "disbursement"), pk=pk)
+    plan = _owner_plan(request.user, item, action=access.Action.ENTER)
+    figure = item.actual or item.disbursement
     try:
         evidence_delete(evidence=item, user=request.user)
     except EntryRefused as refused:
         messages.error(request, str(refused))
     else:
         messages.success(request, _("Removed “%(name)s”.") % {"name": item.original_name})
-    return redirect("indicators:evidence", slug=plan.slug, year=item.actual.year)
+    return redirect("indicators:evidence", slug=plan.slug, year=figure.year)
+
+
+def _owner_plan(user, item: EvidenceFile, *, action=access.Action.VIEW):
+    """Return the plan of the figure or disbursement `item` belongs to, if `user` may do
+    `action` on it: 404 outside the user's reach, PermissionDenied for a read-only role."""
+    if item.actual_id is not None:
+        return access.get_indicator_for_user(user, item.actual.indicator_id, action=action).plan
+    return access.get_budget_line_for_user(user, item.disbursement.line_id, action=action).plan
 
 
 def _visible_owner_plan(user, item: EvidenceFile):
@@ -83,12 +123,8 @@ def _visible_owner_plan(user, item: EvidenceFile):
 
     The figure's own rule: reach of its province, and drafts only to those who see them.
     """
-    if item.actual_id is not None:
-        figure = item.actual
-        plan = access.get_indicator_for_user(user, figure.indicator_id).plan
-    else:
-        figure = item.disbursement
-        plan = access.get_budget_line_for_user(user, figure.line_id).plan
+    plan = _owner_plan(user, item)
+    figure = item.actual or item.disbursement
     if figure.status not in access.figure_statuses(user, plan):
         raise Http404
     return plan

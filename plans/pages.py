@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 
+from indicators.selectors import evidence_count
 from plans import access
 from plans.models import Plan, PlanYear, YearOutsidePlan
 from plans.services import plan_year_save_and_submit
@@ -41,6 +42,10 @@ def entry_context(request, plan: Plan, year: int, plan_year: PlanYear) -> dict:
         "years": range(plan.first_year, (plan.horizon_year or plan.last_year) + 1),
         "can_enter": access.can_enter(request.user, plan) and plan_year.is_editable,
         "can_approve": access.can_approve(request.user, plan),
+        # Counted only where a template shows it (the header's evidence link): one query.
+        "evidence_count": lambda: evidence_count(
+            plan, year, statuses=access.figure_statuses(request.user, plan)
+        ),
     }
 
 

@@ -23,9 +23,9 @@ class PortalResource(resources.ModelResource):
         return super().widget_from_django_field(f, default)
 
 
-def natural_key_resource(model, import_id_fields: list[str]):
-    """Return a ModelResource for `model` keyed by its natural key fields."""
-    excluded = ["id"] + [
+def natural_key_resource(model, import_id_fields: list[str], *, exclude=()):
+    """Return a ModelResource for `model` keyed by its natural key fields, without `exclude`."""
+    excluded = ["id", *exclude] + [
         field.name for field in model._meta.concrete_fields if isinstance(field, FoldedField)
     ]
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from budgets import charts as budget_charts
 from budgets.selectors import disbursement_rows
 from indicators import charts as indicator_charts
-from indicators.selectors import entry_rows
+from indicators.selectors import entry_rows, evidence_rows
 from plans import access, dashboards, forms, home_rows, pages, selectors, services, tables
 from plans.models import Agency, Plan
 from plans.spreadsheets import plan_workbook, progress, report, xlsx
@@ -263,7 +263,10 @@ def plan_report(request, slug):
         request.user, plan, show_unapproved=pages.show_unapproved(request)
     )
     return pages.xlsx_response(
-        report.plan_report(dashboards.plan_dashboard(plan, statuses=statuses))
+        report.plan_report(
+            dashboards.plan_dashboard(plan, statuses=statuses),
+            evidence=evidence_rows(plan, statuses=statuses),
+        )
     )
 
 

@@ -7,7 +7,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from budgets.models import Allocation, BudgetLine, Disbursement, FundingSource, StatedTotal
-from indicators.models import Actual, Comparator, Indicator, IndicatorConcept, Target
+from indicators.models import (
+    Actual,
+    Comparator,
+    EvidenceFile,
+    Indicator,
+    IndicatorConcept,
+    Target,
+)
 from plans import roles
 from plans.models import (
     Agency,
@@ -98,6 +105,20 @@ def actual(indicator_, year=2013, value="50", **fields) -> Actual:
     )
 
 
+def evidence_file(figure, name="minh chứng.pdf", size=1234, **fields) -> EvidenceFile:
+    """Return an evidence file row on a figure or a disbursement; no bytes are stored."""
+    owner = {"actual": figure} if isinstance(figure, Actual) else {"disbursement": figure}
+    return EvidenceFile.objects.create(
+        **owner,
+        file=f"evidence/factory/{figure.year}/{next(_counter)}.pdf",
+        original_name=name,
+        extension="pdf",
+        content_type="application/pdf",
+        size=size,
+        **fields,
+    )
+
+
 SOURCE_POSITIONS = {"nstw": 10, "nsdp": 20, "khac": 50}
 
 
@@ -176,7 +197,13 @@ def small_plan(indicators=2, lines=2) -> Plan:
     """Return a plan with sections, indicators (targets, actuals), budget lines and duties."""
     plan_ = grow_plan(plan(), indicators, lines)
     PlanYear.objects.create(plan=plan_, year=2013)
-    user(STAFF, plan_.province)
+    staff = user(STAFF, plan_.province)
+    for figures in (
+        Actual.objects.filter(indicator__plan=plan_),
+        Disbursement.objects.filter(line__plan=plan_),
+    ):
+        if figure := figures.first():
+            evidence_file(figure, uploaded_by=staff)
     StatedTotal.objects.create(
         plan=plan_, code="T1", label="Tổng vốn", amount=Decimal(1000), phrase="khoảng 1 tỷ đồng"
     )

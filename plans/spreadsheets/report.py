@@ -31,8 +31,9 @@ def _percent_cell(sheet: xlsx.Sheet, progress) -> Cell | None:
     return sheet.cell(assessment.percent / 100, fmt=xlsx.PERCENT_FORMAT)
 
 
-def plan_report(dashboard) -> xlsx.ReportFile:
-    """Return the plan report workbook: summary, indicators, investment, projects, duties."""
+def plan_report(dashboard, evidence=()) -> xlsx.ReportFile:
+    """Return the plan report workbook: summary, indicators, investment, projects, duties,
+    charts and the evidence files (indicators.selectors.evidence_rows)."""
     plan = dashboard.plan
     workbook = xlsx.new_workbook()
     _summary_sheet(workbook, dashboard)
@@ -41,6 +42,7 @@ def plan_report(dashboard) -> xlsx.ReportFile:
     _projects_sheet(workbook, dashboard)
     _duties_sheet(workbook, dashboard)
     _chart_sheet(workbook, dashboard)
+    _evidence_sheet(workbook, evidence)
     name = _("Report %(plan)s") % {"plan": plan.document_number or plan.slug}
     return xlsx.ReportFile(xlsx.save(workbook), f"{xlsx.safe_filename(name)}.xlsx")
 
@@ -259,6 +261,51 @@ def _chart_sheet(workbook, dashboard):
         sheet.ws.add_chart(chart, f"E{title_row}")
         for _padding in range(max(0, 15 - len(years) - 2)):
             sheet.append([])
+
+
+EVIDENCE_SHEET = "Minh chứng"
+
+
+def _evidence_sheet(workbook, evidence):
+    """Add a sheet listing every evidence file, with the portal's (access-checked) download path."""
+    sheet = xlsx.Sheet(
+        workbook, EVIDENCE_SHEET, [12, 12, 50, 8, 40, 8, 14, 24, 17, 24], freeze="C2"
+    )
+    sheet.header(
+        [
+            _("Attached to"),
+            _("Code"),
+            _("Indicator or budget line"),
+            _("Year"),
+            _("File name"),
+            _("Type"),
+            _("Size (bytes)"),
+            _("Uploaded by"),
+            _("Uploaded at"),
+            _("Download (portal address)"),
+        ]
+    )
+    for row in evidence:
+        sheet.append(
+            [
+                _("Disbursement") if row.on_budget else _("Indicator"),
+                row.code,
+                sheet.cell(row.subject, wrap=True),
+                sheet.cell(row.year, fmt=xlsx.PLAIN_FORMAT),
+                sheet.cell(row.name, wrap=True),
+                row.extension.upper(),
+                sheet.cell(row.size, fmt=xlsx.INTEGER_FORMAT),
+                row.uploaded_by,
+                # Excel has no time zones: the time as read in Việt Nam, without its offset.
+                sheet.cell(
+                    timezone.localtime(row.uploaded_at).replace(tzinfo=None),
+                    fmt="dd/mm/yyyy hh:mm",
+                ),
+                row.download_path,
+            ]
+        )
+    if sheet.rows > 1:
+        sheet.ws.auto_filter.ref = f"A1:J{sheet.rows}"
 
 
 def year_report(province, year: int, rows) -> xlsx.ReportFile:

@@ -71,7 +71,15 @@ def test_plan_report_matches_the_database_cell_by_cell(client, report_plan):
     # Vietnamese file name, encoded per RFC 5987 so no browser mangles it.
     assert "filename*=utf-8''" + quote("Báo cáo 22") in response["Content-Disposition"]
     book = load_workbook(io.BytesIO(content))
-    assert book.sheetnames == ["Tổng hợp", "Chỉ tiêu", "Đầu tư", "Dự án", "Phân công", "Biểu đồ"]
+    assert book.sheetnames == [
+        "Tổng hợp",
+        "Chỉ tiêu",
+        "Đầu tư",
+        "Dự án",
+        "Phân công",
+        "Biểu đồ",
+        "Minh chứng",
+    ]
 
     sheet = book["Chỉ tiêu"]
     header = [c.value for c in sheet[1]]
