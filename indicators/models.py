@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -17,6 +18,7 @@ from plans.models import (
     Plan,
     PlanChildManager,
     ReportedFigure,
+    ReviewStatus,
     Section,
     year_in_range,
     year_validators,
@@ -436,6 +438,63 @@ class Actual(ReportedFigure):
     def shown(self) -> str:
         """Return the figure, else the progress, as an edit conflict shows it."""
         return figure_shown(self.value, self.get_progress_display())
+
+
+class ReviewComment(models.Model):
+    """A leader's comment on one indicator's row of a year, written when returning the year.
+
+    Kept, with its history, until the leader's next return of that year replaces the set;
+    staff act on it only while the year is returned after it (see is_open).
+    """
+
+    indicator = models.ForeignKey(
+        Indicator,
+        verbose_name=_("indicator"),
+        on_delete=models.CASCADE,
+        related_name="review_comments",
+    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=year_validators)
+    text = note_field(_("comment"))
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("written by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    written_at = models.DateTimeField(_("written at"), default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("review comment")
+        verbose_name_plural = _("review comments")
+        ordering = ["indicator_id", "year"]
+        constraints = [
+            # Also the index of the review and entry screens' lookup by plan-year.
+            models.UniqueConstraint(
+                fields=["indicator", "year"], name="review_comment_one_per_row_and_year"
+            ),
+            models.CheckConstraint(
+                condition=year_in_range("year"), name="review_comment_year_in_range"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.year}: {self.text}"
+
+    def is_open(self, plan_year) -> bool:
+        """Return whether staff still have to act on the comment.
+
+        True while `plan_year` stays returned and has not been submitted again since the
+        comment was written: a resubmission answers it, and a later reopening is about
+        something else.
+        """
+        submitted_at = plan_year.submitted_at
+        return plan_year.status == ReviewStatus.RETURNED and (
+            submitted_at is None or self.written_at > submitted_at
+        )
 
 
 def evidence_path(instance, filename: str) -> str:

@@ -16,6 +16,7 @@ from indicators.selectors import baseline_rows, entry_rows
 from indicators.services import actuals_save, baselines_save
 from plans import access, dashboards, pages, selectors
 from plans.models import Plan
+from plans.review import open_review_comments
 
 
 @login_required
@@ -24,10 +25,12 @@ def entry(request, slug, year):
     plan = access.get_plan_for_user(request.user, slug, action=pages.action_of(request))
     plan_year = pages.plan_year(plan, year)
     groups = entry_rows(plan, year, statuses=access.figure_statuses(request.user, plan))
+    comments = open_review_comments(plan_year)  # the leader's, on the rows to correct
     data = request.POST if request.method == "POST" else None
     forms_by_key = {}
     for group in groups:
         for row in group.rows:
+            row.review_comment = comments.get(row.indicator.pk)
             row.form = ActualEntryForm(data, indicator=row.indicator, current=row.current)
             forms_by_key[row.indicator.pk] = row.form
 

@@ -70,7 +70,9 @@ class InboxItem:
 
     @property
     def url(self) -> str:
-        return reverse("indicators:entry", args=[self.plan.slug, self.year])
+        """Return the screen where the item is acted on: the review for a leader's item."""
+        name = "plans:review" if self.kind == ItemKind.SUBMITTED else "indicators:entry"
+        return reverse(name, args=[self.plan.slug, self.year])
 
     @property
     def days_late(self) -> int:

@@ -1,7 +1,8 @@
 """Notices of the yearly cycle: who is told what, in the portal and by mail, exactly once.
 
 - submitted: the leaders of the province (a Cần Thơ leader hears of Hậu Giang's years);
-- returned and reopened: the staff who entered the year, with the leader's comment;
+- returned and reopened: the staff who entered the year, with the leader's comment (and, for
+  a return, the comment on each row);
 - approved: the staff who entered the year;
 - due soon and overdue: the province's staff, while the year is not submitted
   (`reminders_create`, run daily by `manage.py send_reminders`).
@@ -29,7 +30,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from budgets.models import Disbursement
-from indicators.models import Actual
+from indicators.models import Actual, ReviewComment
 from plans import access
 from plans.models import Membership, Notice, Plan, PlanYear, Province, reporting_deadline
 from plans.reporting import REPORTED
@@ -162,6 +163,12 @@ def plan_year_noticed(plan: Plan, plan_year: PlanYear, kind: str, *, actor) -> i
     else:
         recipients, moment = staff_who_entered(plan, plan_year), plan_year.reviewed_at
     key = _event_key(moment)
+    if kind == Notice.Kind.SUBMITTED:
+        message = ""
+    elif kind == Notice.Kind.RETURNED:
+        message = returned_message(plan_year)
+    else:
+        message = plan_year.comment
     notices = [
         Notice(
             recipient=user,
@@ -170,7 +177,7 @@ def plan_year_noticed(plan: Plan, plan_year: PlanYear, kind: str, *, actor) -> i
             year=plan_year.year,
             key=key,
             actor=actor,
-            message=plan_year.comment if kind != Notice.Kind.SUBMITTED else "",
+            message=message,
             deadline=reporting_deadline(plan, plan_year.year, plan_year.deadline),
             email_to=_email_to(user),
         )
@@ -183,6 +190,34 @@ def plan_year_noticed(plan: Plan, plan_year: PlanYear, kind: str, *, actor) -> i
         # robust: a mail that fails to build or send is logged; the step itself is done.
         transaction.on_commit(partial(notices_send, event), robust=True)
     return created
+
+
+def returned_message(plan_year: PlanYear) -> str:
+    """Return what a return notice says: the leader's comment, then each row's, in Vietnamese.
+
+    The rows are those of the return just made (ReviewComment.is_open), in the plan's order;
+    one query. The notice keeps the text as it was said, whatever the rows say later.
+    """
+    comments = [
+        comment
+        for comment in ReviewComment.objects.filter(
+            indicator__plan_id=plan_year.plan_id, year=plan_year.year
+        )
+        .select_related("indicator__section")
+        .order_by(
+            "indicator__section__position",
+            "indicator__section__code",
+            "indicator__position",
+            "indicator__code",
+        )
+        if comment.is_open(plan_year)
+    ]
+    if not comments:
+        return plan_year.comment
+    with translation.override(MAIL_LANGUAGE):
+        heading = translation.gettext("Comments on the rows")
+    lines = [f"- {c.indicator.code}. {c.indicator.name}: {c.text}" for c in comments]
+    return "\n".join([plan_year.comment, "", f"{heading}:", *lines])
 
 
 def reminders_create(*, today: datetime.date, before: int, after: int) -> int:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from plans import views_cycle
+from plans import views_cycle, views_review
 
 urlpatterns = [
     path("reporting/", views_cycle.reporting_status, name="reporting-status"),
@@ -13,4 +13,15 @@ urlpatterns = [
     ),
     path("plans/<slug:slug>/deadlines/", views_cycle.plan_deadlines, name="deadlines"),
     path("notices/", views_cycle.notice_list, name="notices"),
+    path("plans/<slug:slug>/<int:year>/review/", views_review.plan_year_review, name="review"),
+    path(
+        "plans/<slug:slug>/<int:year>/review/return/",
+        views_review.plan_year_review_return,
+        name="review-return",
+    ),
+    path(
+        "plans/<slug:slug>/<int:year>/review/approve/",
+        views_review.plan_year_review_approve,
+        name="review-approve",
+    ),
 ]

@@ -46,7 +46,7 @@ def test_leader_sees_the_submission_in_the_inbox_and_approves_from_it(live_serve
     shot("1-leader-inbox")
 
     item.get_by_test_id("inbox-open").click()
-    expect(page).to_have_url(f"{live_server.url}/plans/hg-chuyen-doi-so/{year}/")
+    expect(page).to_have_url(f"{live_server.url}/plans/hg-chuyen-doi-so/{year}/review/")
     expect(page.get_by_test_id("plan-year-status")).to_contain_text("Đã gửi duyệt")
     page.get_by_test_id("approve").click()
     expect(page.get_by_test_id("plan-year-status")).to_contain_text("Đã duyệt")

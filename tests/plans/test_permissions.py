@@ -190,6 +190,23 @@ MATRIX = {
         lambda w: reverse("plans:reopen", args=[w.plan_a.slug, 2013]),
         expect(anonymous=302, staff_a=403, staff_b=404, leader_a=302, national=403, admin=302),
     ),
+    # The review screen: seen by whoever sees the plan-year, decided by those who approve. A
+    # return of a year not submitted is refused on the page itself, with what was typed (400).
+    "plans:review": (
+        "get",
+        lambda w: reverse("plans:review", args=[w.plan_a.slug, 2013]),
+        expect(anonymous=302, staff_a=200, staff_b=404, leader_a=200, national=200, admin=200),
+    ),
+    "plans:review-return": (
+        "post",
+        lambda w: reverse("plans:review-return", args=[w.plan_a.slug, 2013]),
+        expect(anonymous=302, staff_a=403, staff_b=404, leader_a=400, national=403, admin=400),
+    ),
+    "plans:review-approve": (
+        "post",
+        lambda w: reverse("plans:review-approve", args=[w.plan_a.slug, 2013]),
+        expect(anonymous=302, staff_a=403, staff_b=404, leader_a=302, national=403, admin=302),
+    ),
     "indicators:history": (
         "get",
         lambda w: reverse("indicators:history", args=[w.percent.pk]),
