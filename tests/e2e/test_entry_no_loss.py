@@ -91,6 +91,8 @@ def test_phone_pages_fit_without_sideways_scrolling(live_server, page, shot, see
         ("dashboard", f"/plans/{HAU_GIANG_2011}/"),
         ("entry", ENTRY),
         ("budget", f"/plans/{HAU_GIANG_2011}/2013/budget/"),
+        ("review", f"/plans/{HAU_GIANG_2011}/2013/review/"),
+        ("evidence", f"/plans/{HAU_GIANG_2011}/2013/evidence/"),
     ):
         page.goto(f"{live_server.url}{path}")
         page.wait_for_load_state("load")
