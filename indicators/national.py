@@ -298,14 +298,8 @@ class Ranked:
     status_code: str
 
 
-@dataclass
-class NationalMatrix:
-    year: int
-    years: list[int]
-    columns: list[Column]
-    rows: list[Row]
-    sort: str
-    order: str
+class ProvinceSortState:
+    """The province column's header state, for a matrix with `sort` and `order` fields."""
 
     @property
     def province_aria_sort(self) -> str:
@@ -314,6 +308,16 @@ class NationalMatrix:
     @property
     def province_next_order(self) -> str:
         return OPPOSITE[self.order] if self.sort == PROVINCE else ASC
+
+
+@dataclass
+class NationalMatrix(ProvinceSortState):
+    year: int
+    years: list[int]
+    columns: list[Column]
+    rows: list[Row]
+    sort: str
+    order: str
 
     def ranking(self, index: int) -> list[Ranked]:
         """Return the convertible figures of column `index`, best first, one per entry."""

@@ -27,13 +27,12 @@ from django.utils.translation import gettext as _
 from indicators import charts
 from indicators.models import IndicatorConcept
 from indicators.national import (
-    ARIA_SORT,
     NATIONAL_RULES,
-    OPPOSITE,
     PROVINCE,
     Column,
     Entry,
     NationalMatrix,
+    ProvinceSortState,
     Row,
     default_year,
     entry_digests,
@@ -59,7 +58,7 @@ class PageRow:
 
 
 @dataclass
-class MatrixPage:
+class MatrixPage(ProvinceSortState):
     year: int
     years: list[int]
     columns: list[Column]
@@ -71,14 +70,6 @@ class MatrixPage:
     figures: dict  # every ranking chart's figure, by element id
     sort: str
     order: str
-
-    @property
-    def province_aria_sort(self) -> str:
-        return ARIA_SORT[self.order] if self.sort == PROVINCE else "none"
-
-    @property
-    def province_next_order(self) -> str:
-        return OPPOSITE[self.order] if self.sort == PROVINCE else "asc"
 
 
 def fingerprint(year: int, language: str, provinces, plans: list[Plan], concepts) -> str:

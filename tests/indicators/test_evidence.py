@@ -13,9 +13,8 @@ from indicators.models import EvidenceFile
 from indicators.views_evidence import attachment_disposition
 from plans.models import PlanYear, ReviewStatus
 from tests import factories as f
-from tests.plans.conftest import World
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -28,28 +27,6 @@ def docx_bytes() -> bytes:
         archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr("word/document.xml", "<w:document/>")
     return buffer.getvalue()
-
-
-@pytest.fixture
-def world(db):
-    return World()
-
-
-@pytest.fixture
-def as_user(client):
-    def login(user):
-        client.logout()
-        client.force_login(user)
-        return client
-
-    return login
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    """Write every evidence file under a temporary MEDIA_ROOT, removed after the test."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
 
 
 @pytest.fixture

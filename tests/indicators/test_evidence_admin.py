@@ -17,21 +17,9 @@ from django.urls import reverse
 
 from indicators.models import EvidenceFile
 from tests import factories as f
-from tests.plans.conftest import World
 from tests.test_settings import manage
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world(db):
-    return World()
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 
 def changelist_url():

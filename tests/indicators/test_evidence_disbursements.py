@@ -14,31 +14,8 @@ from indicators.models import EvidenceFile
 from plans.models import PlanYear, ReviewStatus
 from tests import factories as f
 from tests.indicators.test_evidence import EXE, PDF, PNG, stored_files
-from tests.plans.conftest import World
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world(db):
-    return World()
-
-
-@pytest.fixture
-def as_user(client):
-    def login(user):
-        client.logout()
-        client.force_login(user)
-        return client
-
-    return login
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    """Write every evidence file under a temporary MEDIA_ROOT, removed after the test."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 
 @pytest.fixture
