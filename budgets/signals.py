@@ -6,7 +6,7 @@ The home page keeps each plan's planned and disbursed sums in a versioned snapsh
 
 from django.db.models.signals import post_delete, post_save
 
-from budgets.models import Allocation, BudgetLine, Disbursement
+from budgets.models import Allocation, BudgetLine, Disbursement, FundingSource, StatedTotal
 from plans.models import Plan
 
 
@@ -18,9 +18,24 @@ def _changed_plan(sender, instance, **kwargs):
     Plan.data_changed(plan_ids=[instance.plan_id])
 
 
+def _renamed_source(sender, instance, created, **kwargs):
+    if not created:
+        Plan.data_changed(
+            line_ids=[
+                *Allocation.objects.filter(source=instance).values_list("line", flat=True),
+                *Disbursement.objects.filter(source=instance).values_list("line", flat=True),
+            ],
+            plan_ids=StatedTotal.objects.filter(source=instance).values_list("plan", flat=True),
+        )
+
+
 def connect() -> None:
     for model in (Allocation, Disbursement):
         post_save.connect(_changed_line, sender=model, dispatch_uid=f"version-{model}")
         post_delete.connect(_changed_line, sender=model, dispatch_uid=f"version-d-{model}")
     post_save.connect(_changed_plan, sender=BudgetLine, dispatch_uid="version-line")
     post_delete.connect(_changed_plan, sender=BudgetLine, dispatch_uid="version-d-line")
+    # The dashboard keeps a plan's stated totals and its sources' names (plans.dashboard_page).
+    post_save.connect(_changed_plan, sender=StatedTotal, dispatch_uid="version-stated")
+    post_delete.connect(_changed_plan, sender=StatedTotal, dispatch_uid="version-d-stated")
+    post_save.connect(_renamed_source, sender=FundingSource, dispatch_uid="version-source")

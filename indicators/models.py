@@ -440,6 +440,38 @@ class Actual(ReportedFigure):
         return figure_shown(self.value, self.get_progress_display())
 
 
+class ComparePage(models.Model):
+    """The data part of one concept's comparison page, rendered (indicators.compare_page).
+
+    A concept measured by every province has over a hundred series over fifteen years, and a
+    national leader's page judges them all. It is kept per concept, language and reach (the
+    plans the viewer reaches, with the figures they see of each), under a fingerprint of those
+    plans (their fields, data_version among them, and provinces), the concept, the rules and
+    the code that renders it. A cache, so without history.
+    """
+
+    concept = models.ForeignKey(
+        IndicatorConcept, on_delete=models.CASCADE, related_name="compare_pages"
+    )
+    language = models.CharField(max_length=10)
+    reach = models.CharField(max_length=64)
+    fingerprint = models.CharField(max_length=64)
+    body = models.TextField()
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("comparison page")
+        verbose_name_plural = _("comparison pages")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["concept", "language", "reach"], name="one_compare_page_per_reach"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.concept_id} {self.language}"
+
+
 class ReviewComment(models.Model):
     """A leader's comment on one indicator's row of a year, written when returning the year.
 

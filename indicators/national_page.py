@@ -99,21 +99,30 @@ def fingerprint(year: int, language: str, provinces, plans: list[Plan], concepts
     return digest.hexdigest()
 
 
-def national_page(year: int | None, *, sort: str = PROVINCE, order: str = "") -> MatrixPage:
-    """Return the national matrix of `year` (None: default_year()) sorted as asked."""
+def national_page(
+    year: int | None, *, sort: str = PROVINCE, order: str = "", with_figures: bool = False
+) -> MatrixPage:
+    """Return the national matrix of `year` (None: default_year()) sorted as asked.
+
+    The ranking charts after the first are fetched when opened: their figures (half the kept
+    page) are read only `with_figures`; otherwise the page's `figures` is empty.
+    """
     if year is None:
         year = default_year()
     language = get_language()
     loaded = provinces_and_plans()
     concepts = IndicatorConcept.objects.in_bulk()
     key = fingerprint(year, language, *loaded, concepts)
-    stored = NationalMatrixPage.objects.filter(year=year, language=language).first()
+    stored = NationalMatrixPage.objects.filter(year=year, language=language)
+    stored = (stored if with_figures else stored.defer("figures")).first()
     if stored is not None and stored.fingerprint == key:
-        payload = stored.payload
+        payload, figures = stored.payload, stored.figures if with_figures else {}
     else:
-        payload = _payload(national_matrix(year, loaded=loaded))
+        payload, figures = _payload(national_matrix(year, loaded=loaded))
         NationalMatrixPage.objects.update_or_create(
-            year=year, language=language, defaults={"fingerprint": key, "payload": payload}
+            year=year,
+            language=language,
+            defaults={"fingerprint": key, "payload": payload, "figures": figures},
         )
     columns = [Column(concepts[pk], first) for pk, first in payload["columns"]]
     rows = [
@@ -127,15 +136,18 @@ def national_page(year: int | None, *, sort: str = PROVINCE, order: str = "") ->
         columns=columns,
         rows=rows,
         charts=[{"id": chart_id, "concept": concepts[pk]} for pk, chart_id in payload["charts"]],
-        figures_blob=_first_figure_blob(payload),
-        figures=payload["figures"],
+        figures_blob=json_blob(payload["first_figure"], "chart-figures")
+        if payload["first_figure"]
+        else mark_safe(""),
+        figures=figures,
         sort=sort,
         order=order,
     )
 
 
-def _payload(matrix: NationalMatrix) -> dict:
-    """Return what NationalMatrixPage keeps of `matrix`: JSON only."""
+def _payload(matrix: NationalMatrix) -> tuple[dict, dict]:
+    """Return what NationalMatrixPage keeps of `matrix`, JSON only: the page, and every
+    ranking chart's figure by element id."""
     figure = figure_formatter()
     memo = {}
     rows = []
@@ -153,20 +165,16 @@ def _payload(matrix: NationalMatrix) -> dict:
         if bars:
             ranked.append((column.concept, charts.ranking_figure(column.concept, bars)))
     figures = {f"ranking-{concept.code}": figure_ for concept, figure_ in ranked}
-    return {
+    chart_ids = [[concept.pk, f"ranking-{concept.code}"] for concept, _figure in ranked]
+    page = {
         "columns": [[c.concept.pk, c.first_order] for c in matrix.columns],
         "years": matrix.years,
         "rows": rows,
-        "charts": [[concept.pk, f"ranking-{concept.code}"] for concept, _figure in ranked],
-        "figures": figures,
+        "charts": chart_ids,
+        # The first chart is drawn open, with the page; the others are fetched when opened.
+        "first_figure": {chart_ids[0][1]: figures[chart_ids[0][1]]} if chart_ids else {},
     }
-
-
-def _first_figure_blob(payload: dict) -> SafeString:
-    if not payload["charts"]:
-        return mark_safe("")
-    first = payload["charts"][0][1]
-    return json_blob({first: payload["figures"][first]}, "chart-figures")
+    return page, figures
 
 
 def _row_html(row: Row, matrix: NationalMatrix, figure, memo: dict) -> SafeString:

@@ -6,15 +6,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from indicators import charts
-from indicators.compare_rows import compare_rows, compare_years
+from indicators.compare_page import compare_body
 from indicators.forms import ActualEntryForm, BaselineForm
 from indicators.models import IndicatorConcept
 from indicators.national import PROVINCE, parse_year
 from indicators.national_page import national_page
 from indicators.selectors import baseline_rows, entry_rows
 from indicators.services import actuals_save, baselines_save
-from plans import access, dashboards, pages, selectors
+from plans import access, pages, selectors
 from plans.models import Plan
 from plans.review import open_review_comments
 
@@ -99,19 +98,12 @@ def concept_list(request):
 def concept_compare(request, code):
     concept = get_object_or_404(IndicatorConcept, code=code)
     show = pages.show_unapproved(request)
-    series = dashboards.concept_comparison(request.user, concept, show_unapproved=show)
-    years = compare_years(series)
-    figure = charts.comparison_figure(concept, series)
     return render(
         request,
         "indicators/concept_compare.html",
         {
             "concept": concept,
-            "series": series,
-            "rows": compare_rows(series, years),
-            "figure": figure,
-            "figures": {"compare-chart": figure},
-            "years": years,
+            "body": compare_body(request, concept, show_unapproved=show),
             "show_unapproved": show,
         },
     )
@@ -141,7 +133,7 @@ def national_ranking(request, code):
     if access.reach(request.user) is not access.ALL:
         raise PermissionDenied
     year = parse_year(request.GET.get("year"))
-    page = national_page(year)
+    page = national_page(year, with_figures=True)
     figure = page.figures.get(f"ranking-{code}")
     if figure is None:
         raise Http404

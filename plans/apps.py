@@ -11,3 +11,7 @@ class PlansConfig(AppConfig):
         from plans.spreadsheets.formulas import register_binary_format
 
         register_binary_format()
+
+        from plans import signals
+
+        signals.connect()

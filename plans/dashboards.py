@@ -7,6 +7,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Sum
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from budgets.models import Allocation, BudgetLine, Disbursement, FundingSource
 from indicators import units
@@ -142,7 +145,8 @@ def _rules_fingerprint() -> str:
 RULES_FINGERPRINT = _rules_fingerprint()
 
 
-def _scope(statuses) -> str:
+def scope_of(statuses) -> str:
+    """Return the snapshot scope of these statuses: approved only, or all."""
     if tuple(statuses) == tuple(APPROVED_ONLY):
         return PlanStatusSnapshot.Scope.APPROVED
     return PlanStatusSnapshot.Scope.ALL
@@ -154,7 +158,7 @@ def status_snapshots(plans: list[Plan], statuses: dict) -> dict[int, PlanStatusS
     A stored snapshot is used when it was computed from the plan's current data_version (read
     with the plans); the others are computed here in one pass and stored for the next reader.
     """
-    wanted = {plan.pk: _scope(statuses[plan.pk]) for plan in plans}
+    wanted = {plan.pk: scope_of(statuses[plan.pk]) for plan in plans}
     versions = {plan.pk: plan.data_version for plan in plans}
     stored = PlanStatusSnapshot.objects.filter(plan__in=plans) if plans else []
     current = {
@@ -220,7 +224,7 @@ def _snapshots_compute(plans: list[Plan], statuses: dict) -> list[PlanStatusSnap
         snapshots.append(
             PlanStatusSnapshot(
                 plan=plan,
-                scope=_scope(statuses[plan.pk]),
+                scope=scope_of(statuses[plan.pk]),
                 version=plan.data_version,
                 rules=RULES_FINGERPRINT,
                 year=summary.year,
@@ -403,18 +407,25 @@ class ConceptSeries:
         ]
 
 
-def concept_comparison(user, concept: IndicatorConcept, *, show_unapproved: bool):
+def comparison_plans(user) -> dict[int, Plan]:
+    """Return the plans `user` reaches, by id, with their provinces: what a comparison reads."""
+    return {
+        p.pk: p
+        for p in access.plans_for_user(user)
+        .select_related("province", "province__successor")
+        .defer(*Plan.TEXT_FIELDS)
+    }
+
+
+def concept_comparison(user, concept: IndicatorConcept, *, show_unapproved: bool, plans=None):
     """Return, for each plan the user reaches, its indicators measuring `concept`.
 
     Series are ordered by the unit of today's map they belong to, then by the province of
     their plan: a province merged in 2025 keeps its own series, next to its successor's, never
     summed into one. Each series carries the factor into the concept's unit (None if its unit
-    won't convert).
+    won't convert). `plans` are comparison_plans(user) when the caller has them.
     """
-    plans = {
-        p.pk: p
-        for p in access.plans_for_user(user).select_related("province", "province__successor")
-    }
+    plans = comparison_plans(user) if plans is None else plans
     indicators = sorted(
         with_progress_data(
             concept.indicators.filter(plan__in=list(plans)),
@@ -457,8 +468,34 @@ def agencies_with_work(user):
     # plan) only for DISTINCT to fold them back.
     leads = Project.objects.filter(lead_agency=OuterRef("pk"), plan__in=plans)
     holds = Responsibility.objects.filter(agency=OuterRef("pk"), plan__in=plans)
-    return (
-        Agency.objects.filter(Exists(leads) | Exists(holds))
-        .select_related("province")
-        .order_by("province__name_folded", "name_folded")
+    return Agency.objects.filter(Exists(leads) | Exists(holds)).order_by(
+        "province__name_folded", "name_folded"
     )
+
+
+@dataclass(frozen=True)
+class AgencyGroup:
+    province: str  # the province's name; "" for the central bodies
+    items: SafeString  # one <li> with a link per agency
+
+
+def agency_groups(agencies) -> list[AgencyGroup]:
+    """Return the agencies grouped by province, each group's list written in one pass.
+
+    Every province's agencies at national scale are some 250 links: read as plain values, with
+    one reverse() for all of them, not a model instance and a {% url %} each.
+    """
+    link = reverse("plans:agency-detail", args=["-"]).removesuffix("-/")
+    groups: list[AgencyGroup] = []
+    items: list[str] = []
+    province = province_id = None
+    rows = agencies.values_list("province_id", "province__name", "code", "name")
+    for row in [*rows, None]:
+        if items and (row is None or row[0] != province_id):
+            groups.append(AgencyGroup(province or "", mark_safe("".join(items))))
+            items = []
+        if row is None:
+            break
+        province_id, province, code, name = row
+        items.append(format_html('<li><a href="{}{}/">{}</a></li>', link, code, name))
+    return groups

@@ -1031,6 +1031,42 @@ class YearRowsSnapshot(models.Model):
         return f"{self.plan_id} {self.year} {self.scope} {self.language}"
 
 
+class DashboardPage(models.Model):
+    """The data sections of one plan's dashboard, rendered (plans.dashboard_page).
+
+    The dashboard judges every year of every indicator of the plan for its table and charts:
+    the page most opened, and the one that held the load test back (docs/benchmark.md). Its
+    data sections are kept here for the figures shown (approved only, or all), the language
+    and the query string (only the unfiltered, unsorted page is kept), under a fingerprint of
+    the plan (every field but its text, its data_version among them), the rules and the code
+    and templates that render them. The parts that depend on the viewer (links to enter
+    figures, the figures toggle, succession links) are rendered on each request. A cache, so
+    without history.
+    """
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="dashboard_pages")
+    scope = models.CharField(max_length=10, choices=PlanStatusSnapshot.Scope.choices)
+    language = models.CharField(max_length=10)
+    query = models.CharField(max_length=20, blank=True)
+    fingerprint = models.CharField(max_length=64)
+    attention = models.TextField(blank=True)
+    body = models.TextField()
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("plan dashboard page")
+        verbose_name_plural = _("plan dashboard pages")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "scope", "language", "query"],
+                name="one_dashboard_page_per_view",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.plan_id} {self.scope} {self.language} {self.query}"
+
+
 class NationalMatrixPage(models.Model):
     """The national matrix of one year in one language, rendered (indicators.national_page).
 
@@ -1044,6 +1080,8 @@ class NationalMatrixPage(models.Model):
     language = models.CharField(max_length=10)
     fingerprint = models.CharField(max_length=64)
     payload = models.JSONField(default=dict)
+    # The ranking charts, by element id: read only when one is opened.
+    figures = models.JSONField(default=dict)
     computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -12,11 +12,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from budgets import charts as budget_charts
 from budgets.selectors import disbursement_rows
-from indicators import charts as indicator_charts
 from indicators.selectors import entry_rows, evidence_rows
-from plans import access, dashboards, forms, home_rows, pages, selectors, services, tables
+from plans import (
+    access,
+    dashboard_page,
+    dashboards,
+    home_rows,
+    pages,
+    selectors,
+    services,
+    tables,
+)
 from plans.models import Agency, Plan
 from plans.spreadsheets import plan_workbook, progress, report, xlsx
 from plans.templatetags.figures import status_columns
@@ -89,54 +96,24 @@ def plan_dashboard(request, slug):
     plan = access.get_plan_for_user(request.user, slug, queryset=plans)
     show = pages.show_unapproved(request)
     statuses = dashboards.visible_statuses(request.user, plan, show_unapproved=show)
-    dashboard = dashboards.plan_dashboard(plan, statuses=statuses)
-    records = tables.indicator_records(dashboard.progresses, dashboard.years)
-    filters = forms.IndicatorFilterForm(request.GET or None, records=records)
-    table = tables.indicator_rows(filters.apply(records), dashboard.years, request.GET)
     export_format = request.GET.get("_export")
     if tables.SafeTableExport.is_valid_format(export_format):
+        records, years = dashboard_page.shown_records(request, plan, statuses=statuses)
         name = xlsx.safe_filename(f"{_('Indicators')} {plan.document_number or plan.slug}")
-        shown = [row.record for row in table.rows]
-        exporter = tables.SafeTableExport(
-            export_format, tables.indicator_table(shown, dashboard.years)
-        )
+        exporter = tables.SafeTableExport(export_format, tables.indicator_table(records, years))
         # Our own response: django-tables2 would put the Vietnamese name in a raw header.
         response = HttpResponse(exporter.export(), content_type=exporter.content_type())
         response["Content-Disposition"] = content_disposition_header(
             as_attachment=True, filename=f"{name}.{export_format}"
         )
         return response
-    charts = [
-        {
-            "id": f"chart-{row.record['pk']}",
-            "code": row.record["code"],
-            "name": row.record["name"],
-            "figure": indicator_charts.indicator_figure(
-                row.record["progress"], first_year=plan.first_year
-            ),
-            "summary": indicator_charts.indicator_chart_summary(row.record["progress"]),
-        }
-        for row in table.rows
-        if not row.record["progress"].indicator.is_qualitative
-    ]
-    budget_figure = (
-        budget_charts.budget_figure(dashboard.budget_cells) if dashboard.budget_cells else None
-    )
-    # One JSON blob for every chart of the page, keyed by the id of the element drawing it.
-    figures = {chart["id"]: chart["figure"] for chart in charts}
-    if budget_figure:
-        figures["budget-chart"] = budget_figure
+    show_unapproved = show and statuses != dashboards.APPROVED_ONLY
     context = {
         "plan": plan,
-        "dashboard": dashboard,
-        "table": table,
-        "filters": filters,
-        "charts": charts,
-        "figures": figures,
-        "budget_figure": budget_figure,
-        "planned_total": budget_charts.total(dashboard.budget_cells, "planned"),
-        "disbursed_total": budget_charts.total(dashboard.budget_cells, "disbursed"),
-        "show_unapproved": show and statuses != dashboards.APPROVED_ONLY,
+        "sections": dashboard_page.dashboard_sections(
+            request, plan, statuses=statuses, show_unapproved=show_unapproved
+        ),
+        "show_unapproved": show_unapproved,
         "can_see_unapproved": access.sees_unapproved(request.user, plan),
         "can_enter": access.can_enter(request.user, plan),
         # Succession links, to the plans the viewer reaches only.
@@ -183,9 +160,8 @@ def year_view(request, province, year):
 @login_required
 @require_GET
 def agency_list(request):
-    return render(
-        request, "plans/agency_list.html", {"agencies": dashboards.agencies_with_work(request.user)}
-    )
+    agencies = dashboards.agencies_with_work(request.user)
+    return render(request, "plans/agency_list.html", {"groups": dashboards.agency_groups(agencies)})
 
 
 @login_required

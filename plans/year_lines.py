@@ -19,8 +19,8 @@ from django.utils.translation import get_language
 from indicators.models import Indicator
 from indicators.selectors import ALL_STATUSES, APPROVED_ONLY, progress_of, with_progress_data
 from plans import access, tables
-from plans.dashboards import RULES_FINGERPRINT, YearRow, visible_statuses
-from plans.models import Plan, PlanStatusSnapshot, Province, YearRowsSnapshot
+from plans.dashboards import RULES_FINGERPRINT, YearRow, scope_of, visible_statuses
+from plans.models import Plan, Province, YearRowsSnapshot
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ def year_lines(user, province: Province, year: int, *, show_unapproved: bool) ->
     language = get_language()
     statuses = {p.pk: visible_statuses(user, p, show_unapproved=show_unapproved) for p in plans}
     wanted = {
-        plan.pk: (_scope(statuses[plan.pk]), plan.province_id == province.pk) for plan in plans
+        plan.pk: (scope_of(statuses[plan.pk]), plan.province_id == province.pk) for plan in plans
     }
     fingerprints = {plan.pk: _fingerprint(plan, year, language, *wanted[plan.pk]) for plan in plans}
     stored = {
@@ -119,12 +119,6 @@ def _rows_write(plans, province, year, statuses, *, show_unapproved) -> dict[int
             [progress.indicator.pk, progress.indicator.code, progress.status_code, str(line.cells)]
         )
     return {plan.pk: written[plan.pk] for plan in plans}
-
-
-def _scope(statuses) -> str:
-    if tuple(statuses) == tuple(APPROVED_ONLY):
-        return PlanStatusSnapshot.Scope.APPROVED
-    return PlanStatusSnapshot.Scope.ALL
 
 
 def _fingerprint(plan: Plan, year: int, language: str, scope: str, own: bool) -> str:

@@ -151,9 +151,9 @@ def allocation(line, amount="100", year_from=2011, year_to=2011, source=None) ->
     )
 
 
-def disbursement(line, amount="50", year=2012, source=None) -> Disbursement:
+def disbursement(line, amount="50", year=2012, source=None, **fields) -> Disbursement:
     return Disbursement.objects.create(
-        line=line, amount=Decimal(amount), year=year, source=source or funding_source()
+        line=line, amount=Decimal(amount), year=year, source=source or funding_source(), **fields
     )
 
 

@@ -8,9 +8,10 @@ from django.contrib import admin
 from django.urls import reverse
 
 from budgets.models import Disbursement
-from indicators.models import Actual, EvidenceFile, ReviewComment
+from indicators.models import Actual, ComparePage, EvidenceFile, ReviewComment
 from plans.models import (
     ConceptVerdictSnapshot,
+    DashboardPage,
     NationalMatrixPage,
     Notice,
     PlanStatusSnapshot,
@@ -40,7 +41,14 @@ def test_every_model_of_our_apps_is_in_the_admin():
     # Pages' stored verdicts and rows are caches of what the admin shows elsewhere, kept by
     # version (docs/architecture.md); notices are a log each person reads on their page; a
     # leader's comments on rows are written on the review screen, their history kept.
-    caches = {PlanStatusSnapshot, ConceptVerdictSnapshot, NationalMatrixPage, YearRowsSnapshot}
+    caches = {
+        PlanStatusSnapshot,
+        ConceptVerdictSnapshot,
+        NationalMatrixPage,
+        YearRowsSnapshot,
+        DashboardPage,
+        ComparePage,
+    }
     assert ours == set(OUR_MODELS) | caches | {Notice, ReviewComment}
 
 

@@ -1,0 +1,120 @@
+"""The comparison page's chart and table, kept per concept between two changes of its plans.
+
+A national leader's comparison judges every series of the country (docs/benchmark.md: 7,6
+times the one-province page). What it shows rests on the plans the viewer reaches and the
+figures they see of each (the page's reach), those plans' data (their data_version bumps with
+every figure, target and indicator), their provinces, the concept, the rules and the code.
+The unfiltered page is kept in ComparePage under that fingerprint; any other query string
+is rendered fresh.
+"""
+
+import functools
+import hashlib
+import inspect
+import sys
+
+from django.template.loader import get_template, render_to_string
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+from indicators import charts, compare_rows, units
+from indicators.models import ComparePage, IndicatorConcept
+from plans import dashboards
+from plans.models import Plan
+
+KEPT_QUERIES = ("", "figures=all")
+BODY_TEMPLATE = "indicators/_compare_body.html"
+
+
+def compare_body(request, concept: IndicatorConcept, *, show_unapproved: bool) -> SafeString:
+    """Return the comparison's chart and table as HTML.
+
+    Queries: the reached plans and one read when kept; otherwise the comparison's own and
+    one write.
+    """
+    user = request.user
+    plans = dashboards.comparison_plans(user)
+    query = request.GET.urlencode()
+    if query not in KEPT_QUERIES:
+        return _render(request, concept, plans, show_unapproved)
+    language = get_language()
+    reach = _reach(user, plans, show_unapproved)
+    fingerprint = _fingerprint(concept, plans, language)
+    kept = (
+        ComparePage.objects.filter(
+            concept=concept, language=language, reach=reach, fingerprint=fingerprint
+        )
+        .values_list("body", flat=True)
+        .first()
+    )
+    if kept is not None:
+        return mark_safe(kept)
+    body = _render(request, concept, plans, show_unapproved)
+    ComparePage.objects.bulk_create(
+        [
+            ComparePage(
+                concept=concept,
+                language=language,
+                reach=reach,
+                fingerprint=fingerprint,
+                body=str(body),
+            )
+        ],
+        update_conflicts=True,
+        unique_fields=["concept", "language", "reach"],
+        update_fields=["fingerprint", "body", "computed_at"],
+    )
+    return body
+
+
+def _render(request, concept, plans, show_unapproved) -> SafeString:
+    series = dashboards.concept_comparison(
+        request.user, concept, show_unapproved=show_unapproved, plans=plans
+    )
+    years = compare_rows.compare_years(series)
+    figure = charts.comparison_figure(concept, series)
+    context = {
+        "concept": concept,
+        "series": series,
+        "rows": compare_rows.compare_rows(series, years),
+        "figure": figure,
+        "figures": {"compare-chart": figure},
+        "years": years,
+    }
+    return render_to_string(BODY_TEMPLATE, context, request)
+
+
+def _reach(user, plans: dict[int, Plan], show_unapproved: bool) -> str:
+    """Return a digest of the plans `user` reaches and the figures they see of each."""
+    digest = hashlib.sha256()
+    for pk in sorted(plans):
+        statuses = dashboards.visible_statuses(user, plans[pk], show_unapproved=show_unapproved)
+        digest.update(f"{pk}:{','.join(statuses)};".encode())
+    return digest.hexdigest()
+
+
+def _fingerprint(concept, plans: dict[int, Plan], language: str) -> str:
+    fields = [f.attname for f in Plan._meta.concrete_fields if f.name not in Plan.TEXT_FIELDS]
+    digest = hashlib.sha256(
+        f"{dashboards.RULES_FINGERPRINT}|{code()}|{language}|{concept.pk}|{concept.code}|"
+        f"{concept.name}|{concept.unit}|{concept.direction}".encode()
+    )
+    for pk in sorted(plans):
+        plan = plans[pk]
+        province = plan.province
+        digest.update(repr([getattr(plan, name) for name in fields]).encode())
+        digest.update(
+            f"{province.label}|{province.current.label}|{province.current.name_folded}".encode()
+        )
+    return digest.hexdigest()
+
+
+@functools.cache
+def code() -> str:
+    """Return a digest of the code and template that render the page: a deploy that changes
+    any of them renders again."""
+    digest = hashlib.sha256()
+    for module in (sys.modules[__name__], dashboards, charts, compare_rows, units):
+        digest.update(inspect.getsource(module).encode())
+    digest.update(get_template(BODY_TEMPLATE).template.source.encode())
+    return digest.hexdigest()[:16]
