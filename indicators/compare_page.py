@@ -3,7 +3,7 @@
 A national leader's comparison judges every series of the country (docs/benchmark.md: 7,6
 times the one-province page). What it shows rests on the plans the viewer reaches and the
 figures they see of each (the page's reach), those plans' data (their data_version bumps with
-every figure, target and indicator), their provinces, the concept, the rules and the code.
+every figure, target and indicator; their approved_version where an approved figure moved), their provinces, the concept, the rules and the code.
 The unfiltered page is kept in ComparePage under that fingerprint; any other query string
 is rendered fresh.
 """
@@ -38,8 +38,12 @@ def compare_body(request, concept: IndicatorConcept, *, show_unapproved: bool) -
     if query not in KEPT_QUERIES:
         return _render(request, concept, plans, show_unapproved)
     language = get_language()
-    reach = _reach(user, plans, show_unapproved)
-    fingerprint = _fingerprint(concept, plans, language)
+    statuses = {
+        pk: dashboards.visible_statuses(user, plan, show_unapproved=show_unapproved)
+        for pk, plan in plans.items()
+    }
+    reach = _reach(statuses)
+    fingerprint = _fingerprint(concept, plans, statuses, language)
     kept = (
         ComparePage.objects.filter(
             concept=concept, language=language, reach=reach, fingerprint=fingerprint
@@ -84,17 +88,15 @@ def _render(request, concept, plans, show_unapproved) -> SafeString:
     return render_to_string(BODY_TEMPLATE, context, request)
 
 
-def _reach(user, plans: dict[int, Plan], show_unapproved: bool) -> str:
-    """Return a digest of the plans `user` reaches and the figures they see of each."""
+def _reach(statuses: dict[int, tuple]) -> str:
+    """Return a digest of the plans the viewer reaches and the figures they see of each."""
     digest = hashlib.sha256()
-    for pk in sorted(plans):
-        statuses = dashboards.visible_statuses(user, plans[pk], show_unapproved=show_unapproved)
-        digest.update(f"{pk}:{','.join(statuses)};".encode())
+    for pk in sorted(statuses):
+        digest.update(f"{pk}:{','.join(statuses[pk])};".encode())
     return digest.hexdigest()
 
 
-def _fingerprint(concept, plans: dict[int, Plan], language: str) -> str:
-    fields = [f.attname for f in Plan._meta.concrete_fields if f.name not in Plan.TEXT_FIELDS]
+def _fingerprint(concept, plans: dict[int, Plan], statuses: dict, language: str) -> str:
     digest = hashlib.sha256(
         f"{dashboards.RULES_FINGERPRINT}|{code()}|{language}|{concept.pk}|{concept.code}|"
         f"{concept.name}|{concept.unit}|{concept.direction}".encode()
@@ -102,7 +104,8 @@ def _fingerprint(concept, plans: dict[int, Plan], language: str) -> str:
     for pk in sorted(plans):
         plan = plans[pk]
         province = plan.province
-        digest.update(repr([getattr(plan, name) for name in fields]).encode())
+        version = plan.version_for(approved_only=dashboards.is_approved_only(statuses[pk]))
+        digest.update(repr([*plan.shown_values(), version]).encode())
         digest.update(
             f"{province.label}|{province.current.label}|{province.current.name_folded}".encode()
         )

@@ -150,12 +150,13 @@ def entries_digest(entries: list[list]) -> str:
 def entry_digests(plans: list[Plan], year: int) -> dict[int, str]:
     """Return the digest of each plan's entries in `year`, judging again the old ones.
 
-    A snapshot is current when computed from the plan's `data_version` as loaded with `plans`,
+    A snapshot is current when computed from the plan's `approved_version` (entries are judged
+    on approved figures only) as loaded with `plans`,
     by the code of NATIONAL_RULES (as PlanStatusSnapshot). The entries themselves are not read
     here: a page kept under these digests needs none of them. Queries: one, plus those of
     _entries_store when any plan's snapshot is missing or old.
     """
-    versions = {plan.pk: plan.data_version for plan in plans}
+    versions = {plan.pk: plan.approved_version for plan in plans}
     stored = ConceptVerdictSnapshot.objects.filter(plan__in=list(versions), year=year)
     digests = {
         plan_id: digest
@@ -177,7 +178,7 @@ def stored_entries(plans: list[Plan], year: int) -> dict[int, list[list]]:
     Current as entry_digests says. Queries: one, plus those of _entries_store when any plan's
     snapshot is missing or old.
     """
-    versions = {plan.pk: plan.data_version for plan in plans}
+    versions = {plan.pk: plan.approved_version for plan in plans}
     current = {
         snapshot.plan_id: snapshot.entries
         for snapshot in ConceptVerdictSnapshot.objects.filter(plan__in=list(versions), year=year)
@@ -197,7 +198,7 @@ def _entries_store(plans: list[Plan], year: int) -> dict[int, list[list]]:
             ConceptVerdictSnapshot(
                 plan=plan,
                 year=year,
-                version=plan.data_version,
+                version=plan.approved_version,
                 rules=NATIONAL_RULES,
                 entries=fresh[plan.pk],
                 digest=entries_digest(fresh[plan.pk]),

@@ -77,19 +77,14 @@ def fingerprint(year: int, language: str, provinces, plans: list[Plan], concepts
 
     `provinces` and `plans` as indicators.national.provinces_and_plans() gives them, and
     `concepts` every concept by id. Every
-    field of every plan but its text and data version, every province and concept, and the
+    field of every plan but its text and versions, every province and concept, and the
     digest of each plan's entries in the year: a figure written as a draft, or to an indicator
     no concept measures, leaves the page as it was. Queries: concepts, and those of
     entry_digests (one when every plan's entries are current).
     """
     digest = hashlib.sha256(f"{NATIONAL_RULES}|{CODE}|{year}|{language}".encode())
-    plan_fields = [
-        f.attname
-        for f in Plan._meta.concrete_fields
-        if f.name not in (*Plan.TEXT_FIELDS, "data_version")
-    ]
     for plan in plans:
-        digest.update(repr([getattr(plan, name) for name in plan_fields]).encode())
+        digest.update(repr(plan.shown_values()).encode())
     for model, objects in ((Province, provinces.values()), (IndicatorConcept, concepts.values())):
         names = [f.attname for f in model._meta.concrete_fields]
         for item in sorted(objects, key=lambda item: item.pk):

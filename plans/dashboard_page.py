@@ -4,8 +4,10 @@ The dashboard judges every year of every indicator of the plan (its table, the "
 attention" list, a chart per indicator) and sums its money: a few hundred milliseconds for a
 plan of 60 indicators, on the page leaders open most. None of it changes until the plan's
 figures, targets, indicators, money, projects or duties do, and each of those writes bumps the
-plan's data_version (the signals of each app). So the sections are rendered once per version
-of the plan and kept in DashboardPage; the unfiltered page (with or without draft figures) is
+plan's data_version (the signals of each app), and its approved_version unless no approved
+figure changed. So the sections are rendered once per version of the plan (the approved one
+for a page of approved figures only: drafts typed all day leave a leader's page alone) and
+kept in DashboardPage; the unfiltered page (with or without draft figures) is
 read from there, a filtered or sorted one is rendered fresh and not kept.
 """
 
@@ -22,7 +24,7 @@ from django.utils.translation import get_language
 from budgets import charts as budget_charts
 from indicators import charts as indicator_charts
 from plans import dashboards, forms, tables
-from plans.models import DashboardPage, Plan
+from plans.models import DashboardPage, Plan, PlanStatusSnapshot
 from plans.templatetags import figures as figure_tags
 
 # The query strings whose page is kept: the plain page and the one with draft figures.
@@ -129,11 +131,11 @@ def _render(request, plan, statuses, show_unapproved) -> DashboardSections:
 
 
 def _fingerprint(plan: Plan, *, scope: str, language: str, query: str) -> str:
-    fields = [f.attname for f in Plan._meta.concrete_fields if f.name not in Plan.TEXT_FIELDS]
     digest = hashlib.sha256(
         f"{dashboards.RULES_FINGERPRINT}|{code()}|{scope}|{language}|{query}".encode()
     )
-    digest.update(repr([getattr(plan, name) for name in fields]).encode())
+    version = plan.version_for(approved_only=scope == PlanStatusSnapshot.Scope.APPROVED)
+    digest.update(repr([*plan.shown_values(), version]).encode())
     return digest.hexdigest()
 
 

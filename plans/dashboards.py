@@ -145,9 +145,13 @@ def _rules_fingerprint() -> str:
 RULES_FINGERPRINT = _rules_fingerprint()
 
 
+def is_approved_only(statuses) -> bool:
+    return tuple(statuses) == tuple(APPROVED_ONLY)
+
+
 def scope_of(statuses) -> str:
     """Return the snapshot scope of these statuses: approved only, or all."""
-    if tuple(statuses) == tuple(APPROVED_ONLY):
+    if is_approved_only(statuses):
         return PlanStatusSnapshot.Scope.APPROVED
     return PlanStatusSnapshot.Scope.ALL
 
@@ -159,7 +163,12 @@ def status_snapshots(plans: list[Plan], statuses: dict) -> dict[int, PlanStatusS
     with the plans); the others are computed here in one pass and stored for the next reader.
     """
     wanted = {plan.pk: scope_of(statuses[plan.pk]) for plan in plans}
-    versions = {plan.pk: plan.data_version for plan in plans}
+    versions = {
+        plan.pk: plan.version_for(
+            approved_only=wanted[plan.pk] == PlanStatusSnapshot.Scope.APPROVED
+        )
+        for plan in plans
+    }
     stored = PlanStatusSnapshot.objects.filter(plan__in=plans) if plans else []
     current = {
         (s.plan_id, s.scope): s
@@ -225,7 +234,7 @@ def _snapshots_compute(plans: list[Plan], statuses: dict) -> list[PlanStatusSnap
             PlanStatusSnapshot(
                 plan=plan,
                 scope=scope_of(statuses[plan.pk]),
-                version=plan.data_version,
+                version=plan.version_for(approved_only=is_approved_only(statuses[plan.pk])),
                 rules=RULES_FINGERPRINT,
                 year=summary.year,
                 counts=summary.counts,

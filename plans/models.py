@@ -370,12 +370,16 @@ class Plan(models.Model):
     title_folded = FoldedField(sources=("document_number", "title"))
     # The document's own words: tens of kilobytes a plan, deferred wherever a page lists plans.
     TEXT_FIELDS = ("source_text", "based_on")
-    # Bumped by every write to the plan's indicators, targets or figures; see
+    # Bumped by every write to the plan's indicators, targets, figures or money; see
     # PlanStatusSnapshot. Only ever changed by data_changed(), never by save().
     data_version = models.PositiveBigIntegerField(default=0, editable=False)
+    # Bumped with data_version, except by writes that leave every approved figure as it was
+    # (drafts entered, a year submitted): what pages of approved figures only rest on.
+    approved_version = models.PositiveBigIntegerField(default=0, editable=False)
+    VERSION_FIELDS = ("data_version", "approved_version")
 
     objects = PlanManager()
-    history = HistoricalRecords(excluded_fields=["title_folded", "data_version"])
+    history = HistoricalRecords(excluded_fields=["title_folded", *VERSION_FIELDS])
 
     class Meta:
         verbose_name = _("plan")
@@ -424,12 +428,12 @@ class Plan(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        # An edit of the plan's own fields must not put back a data_version it read earlier.
+        # An edit of the plan's own fields must not put back a version it read earlier.
         if self.pk and not self._state.adding and kwargs.get("update_fields") is None:
             kwargs["update_fields"] = [
                 f.name
                 for f in self._meta.concrete_fields
-                if not f.primary_key and f.name != "data_version"
+                if not f.primary_key and f.name not in self.VERSION_FIELDS
             ]
         super().save(*args, **kwargs)
 
@@ -441,11 +445,26 @@ class Plan(models.Model):
 
     natural_key.dependencies = ["plans.province", "plans.agency"]
 
+    def version_for(self, *, approved_only: bool) -> int:
+        """Return the version of the plan's data as a page showing approved figures only, or
+        every figure, sees it."""
+        return self.approved_version if approved_only else self.data_version
+
+    def shown_values(self) -> list:
+        """Return the plan's fields a page may show: all but its text and its versions."""
+        return [
+            getattr(self, f.attname)
+            for f in self._meta.concrete_fields
+            if f.name not in (*self.TEXT_FIELDS, *self.VERSION_FIELDS)
+        ]
+
     @staticmethod
-    def data_changed(*, plan_ids=(), indicator_ids=(), line_ids=()) -> None:
+    def data_changed(*, plan_ids=(), indicator_ids=(), line_ids=(), approved=True) -> None:
         """Record, in the caller's transaction, that these plans' figures, targets or money
         changed (named by plan, by indicator or by budget line).
 
+        `approved=False` when the caller knows no approved figure changed (drafts written
+        over drafts, a year submitted): pages of approved figures keep what they show.
         A counter, not history: `.update()` with F() is the one write that cannot lose a
         concurrent bump.
         """
@@ -455,7 +474,10 @@ class Plan(models.Model):
         if line_ids:
             plans |= Q(budget_lines__in=list(line_ids))
         matched = Plan.objects.filter(plans).values("pk")
-        Plan.objects.filter(pk__in=matched).update(data_version=F("data_version") + 1)
+        bumps = {"data_version": F("data_version") + 1}
+        if approved:
+            bumps["approved_version"] = F("approved_version") + 1
+        Plan.objects.filter(pk__in=matched).update(**bumps)
 
     @property
     def issued_display(self) -> str:

@@ -248,17 +248,20 @@ def _figures_set_status(plan_year: PlanYear, status: str, *, user, reason: str) 
     bulk_update_with_history, not queryset.update(), which would leave no audit record.
     """
     count = 0
+    approved_changed = status == ReviewStatus.APPROVED
     for model, plan_path in ((Actual, "indicator__plan"), (Disbursement, "line__plan")):
         rows = list(model.objects.filter(**{plan_path: plan_year.plan, "year": plan_year.year}))
         for row in rows:
+            approved_changed |= row.status == ReviewStatus.APPROVED
             row.status = status
         if rows:
             bulk_update_with_history(
                 rows, model, ["status"], default_user=user, default_change_reason=reason
             )
         count += len(rows)
-    # Approving or returning changes which figures count: bulk updates send no save signals.
-    Plan.data_changed(plan_ids=[plan_year.plan_id])
+    # Which figures count changes: bulk updates send no save signals. Submitting drafts
+    # leaves every approved figure as it was.
+    Plan.data_changed(plan_ids=[plan_year.plan_id], approved=approved_changed)
     return count
 
 

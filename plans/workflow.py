@@ -109,6 +109,10 @@ def figures_save_versioned(
     if conflicts:
         raise EditConflict(conflicts)
     now = timezone.now()
+    # Saved as drafts: pages of approved figures change only if one of them was approved.
+    approved_changed = any(
+        edit.stored and edit.stored.status == ReviewStatus.APPROVED for edit in edits
+    )
     created, changed = defaultdict(list), defaultdict(list)
     for edit in edits:
         figure = edit.stored or edit.wanted
@@ -128,16 +132,16 @@ def figures_save_versioned(
     written = (*fields, "status", "entered_by", "version", "updated_at")
     for model, figures in changed.items():
         bulk_update_with_history(figures, model, fields=written, **history)
-    _forget_snapshots([edit.stored or edit.wanted for edit in edits])
+    _forget_snapshots([edit.stored or edit.wanted for edit in edits], approved=approved_changed)
     return len(edits)
 
 
-def _forget_snapshots(figures: list[ReportedFigure]) -> None:
+def _forget_snapshots(figures: list[ReportedFigure], *, approved: bool) -> None:
     """Bump the data version of the figures' plans: bulk writes send no save signals."""
     indicator_ids = {f.indicator_id for f in figures if hasattr(f, "indicator_id")}
     line_ids = {f.line_id for f in figures if hasattr(f, "line_id")}
     if indicator_ids or line_ids:
-        Plan.data_changed(indicator_ids=indicator_ids, line_ids=line_ids)
+        Plan.data_changed(indicator_ids=indicator_ids, line_ids=line_ids, approved=approved)
 
 
 def _validate(figure: ReportedFigure) -> None:

@@ -20,7 +20,7 @@ from indicators.models import Indicator
 from indicators.selectors import ALL_STATUSES, APPROVED_ONLY, progress_of, with_progress_data
 from plans import access, tables
 from plans.dashboards import RULES_FINGERPRINT, YearRow, scope_of, visible_statuses
-from plans.models import Plan, Province, YearRowsSnapshot
+from plans.models import Plan, PlanStatusSnapshot, Province, YearRowsSnapshot
 
 
 @dataclass(frozen=True)
@@ -122,9 +122,9 @@ def _rows_write(plans, province, year, statuses, *, show_unapproved) -> dict[int
 
 
 def _fingerprint(plan: Plan, year: int, language: str, scope: str, own: bool) -> str:
-    fields = [f.attname for f in Plan._meta.concrete_fields if f.name not in Plan.TEXT_FIELDS]
     digest = hashlib.sha256(f"{RULES_FINGERPRINT}|{CODE}|{year}|{language}|{scope}|{own}".encode())
-    digest.update(repr([getattr(plan, name) for name in fields]).encode())
+    version = plan.version_for(approved_only=scope == PlanStatusSnapshot.Scope.APPROVED)
+    digest.update(repr([*plan.shown_values(), version]).encode())
     digest.update(plan.province.label.encode())
     return digest.hexdigest()
 
