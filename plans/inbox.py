@@ -138,7 +138,7 @@ def inbox_for(user, *, today=None, everywhere: bool = True) -> Inbox:
     if not (inbox.has_role or nationwide):
         return inbox
     plans = list(reporting_plans(user) if nationwide else _own_plans(own))
-    plan_years = _plan_years(plans, everywhere=nationwide, today=today)
+    plan_years = _plan_years(plans, everywhere=nationwide, today=today, items=inbox.has_role)
     if inbox.has_role:
         _fill_items(
             inbox, plans, plan_years, own=own, enters=enters, approves=approves, today=today
@@ -177,12 +177,16 @@ def _window(today: datetime.date) -> tuple[datetime.date, datetime.date]:
     )
 
 
-def _plan_years(plans: list[Plan], *, everywhere: bool, today) -> dict[tuple[int, int], PlanYear]:
+def _plan_years(
+    plans: list[Plan], *, everywhere: bool, today, items: bool = True
+) -> dict[tuple[int, int], PlanYear]:
     """Return the plan-years of `plans` the inbox needs, by (plan id, year): every open one
     (draft, submitted, returned) and those of the years whose deadline may lie in the window.
 
     A year's own deadline falls in that year or the next, so those years are the window's
-    first year less one through its last.
+    first year less one through its last. Without `items` (the reporting status only, for a
+    national leader: every plan-year of the country), who submitted or returned them is not
+    read.
     """
     first, last = _window(today)
     rows = with_started(
@@ -190,7 +194,11 @@ def _plan_years(plans: list[Plan], *, everywhere: bool, today) -> dict[tuple[int
             Q(status__in=[ReviewStatus.DRAFT, ReviewStatus.SUBMITTED, ReviewStatus.RETURNED])
             | Q(year__gte=first.year - 1, year__lte=last.year)
         )
-    ).select_related("submitted_by", "reviewed_by")
+    )
+    if items:
+        rows = rows.select_related("submitted_by", "reviewed_by")
+    else:
+        rows = rows.only("plan", "year", "status", "deadline", "submitted_at")
     if not everywhere:
         rows = rows.filter(plan__in=[plan.pk for plan in plans])
     return {(row.plan_id, row.year): row for row in rows}

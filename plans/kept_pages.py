@@ -1,0 +1,69 @@
+"""Render every kept page ahead of its readers: after a deploy, a rule change or a bulk load.
+
+The pages a leader opens most (home counts, each plan's dashboard, each province's year view,
+the national matrix) are kept per version of what they show and rendered again by the first
+reader after a change (docs/architecture.md). A deploy that changes the rendering code, or a
+rule change, makes every one of them old at once: the first minutes of the day would then be
+slow for everyone. `manage.py pages_refresh` renders them all beforehand, as a reader of
+approved figures sees them (the default of every page), in every language of the portal.
+Draft views are still rendered by their first reader.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
+from django.test import RequestFactory
+from django.urls import reverse
+from django.utils import translation
+
+from indicators.national import default_year
+from indicators.national_page import national_page
+from indicators.selectors import APPROVED_ONLY
+from plans import dashboard_page, dashboards
+from plans.models import Plan, Province
+from plans.year_lines import year_lines
+
+
+@dataclass
+class Refreshed:
+    plans: int = 0
+    dashboards: int = 0
+    year_views: int = 0
+    national_years: int = 0
+
+
+def _everyone():
+    """Return an unsaved user who reaches every province and sees approved figures only."""
+    return get_user_model()(username="pages-refresh", is_superuser=True, is_active=True)
+
+
+def pages_refresh(years: list[int] | None = None) -> Refreshed:
+    """Render the kept pages of every plan and province for `years` (default: the latest
+    year with approved figures), in every language; return what was rendered."""
+    years = years or [default_year()]
+    plans = list(
+        Plan.objects.select_related("province", "province__successor").defer(*Plan.TEXT_FIELDS)
+    )
+    provinces = list(Province.objects.filter(successor__isnull=True))
+    everyone = _everyone()
+    factory = RequestFactory()
+    done = Refreshed(plans=len(plans))
+    dashboards.status_snapshots(plans, {plan.pk: APPROVED_ONLY for plan in plans})
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            for plan in plans:
+                request = factory.get(reverse("plans:plan-dashboard", args=[plan.slug]))
+                request.user = AnonymousUser()
+                dashboard_page.dashboard_sections(
+                    request, plan, statuses=APPROVED_ONLY, show_unapproved=False
+                )
+                done.dashboards += 1
+            for year in years:
+                for province in provinces:
+                    year_lines(everyone, province, year, show_unapproved=False)
+                    done.year_views += 1
+                national_page(year)
+                done.national_years += 1
+    return done
