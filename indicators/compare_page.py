@@ -3,7 +3,8 @@
 A national leader's comparison judges every series of the country (docs/benchmark.md: 7,6
 times the one-province page). What it shows rests on the plans the viewer reaches and the
 figures they see of each (the page's reach), those plans' data (their data_version bumps with
-every figure, target and indicator; their approved_version where an approved figure moved), their provinces, the concept, the rules and the code.
+every figure, target and indicator; their approved_version where an approved figure moved),
+their provinces, the concept, the rules and the code.
 The unfiltered page is kept in ComparePage under that fingerprint; any other query string
 is rendered fresh.
 """

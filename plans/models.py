@@ -546,6 +546,20 @@ class Plan(models.Model):
         """Return whether `year` lies in the plan period or up to its horizon."""
         return self.first_year <= year <= (self.horizon_year or self.last_year)
 
+    def report_year_default(self) -> int:
+        """Return the year a report is asked for by default: the latest with an approved
+        figure, else this year, within the plan's years."""
+        from indicators.models import Actual
+
+        latest = (
+            Actual.objects.filter(indicator__plan=self, status=ReviewStatus.APPROVED)
+            .order_by("-year")
+            .values_list("year", flat=True)
+            .first()
+        )
+        year = latest or timezone.localdate().year
+        return min(max(year, self.first_year), self.horizon_year or self.last_year)
+
     def check_year(self, year: int) -> None:
         """Raise YearOutsidePlan unless `year` lies in the plan period or up to its horizon."""
         if not self.covers_year(year):

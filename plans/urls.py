@@ -12,6 +12,7 @@ urlpatterns = [
     path("plans/<slug:slug>/workbook.xlsx", views.plan_workbook_export, name="plan-workbook"),
     path("plans/<slug:slug>/source/", views.plan_source, name="plan-source"),
     path("plans/<slug:slug>/report.xlsx", views.plan_report, name="plan-report"),
+    path("plans/<slug:slug>/bao-cao.docx", views.plan_report_document, name="plan-report-docx"),
     path(
         "plans/<slug:slug>/<int:year>/template.xlsx",
         views.progress_template,

@@ -1,3 +1,4 @@
+import io
 from functools import wraps
 
 from django.contrib import messages
@@ -5,14 +6,16 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from budgets.selectors import disbursement_rows
+from indicators.national import parse_year
 from indicators.selectors import entry_rows, evidence_rows
 from plans import (
     access,
@@ -20,6 +23,7 @@ from plans import (
     dashboards,
     home_rows,
     pages,
+    report_document,
     selectors,
     services,
     tables,
@@ -108,8 +112,11 @@ def plan_dashboard(request, slug):
         )
         return response
     show_unapproved = show and statuses != dashboards.APPROVED_ONLY
+    last = plan.horizon_year or plan.last_year
     context = {
         "plan": plan,
+        "report_years": range(plan.first_year, last + 1),
+        "report_year": min(max(timezone.localdate().year, plan.first_year), last),
         "sections": dashboard_page.dashboard_sections(
             request, plan, statuses=statuses, show_unapproved=show_unapproved
         ),
@@ -243,6 +250,27 @@ def plan_report(request, slug):
             dashboards.plan_dashboard(plan, statuses=statuses),
             evidence=evidence_rows(plan, statuses=statuses),
         )
+    )
+
+
+@login_required
+@require_GET
+def plan_report_document(request, slug):
+    """The yearly báo cáo of a plan as a Word document; `year` from the query string."""
+    plan = access.get_plan_for_user(request.user, slug, queryset=Plan.objects.with_province())
+    year = parse_year(request.GET.get("year")) or plan.report_year_default()
+    pages.plan_year(plan, year)  # 404 for a year outside the plan
+    statuses = dashboards.visible_statuses(
+        request.user, plan, show_unapproved=pages.show_unapproved(request)
+    )
+    document = report_document.plan_year_report(
+        plan, year, statuses, draft=statuses != dashboards.APPROVED_ONLY
+    )
+    return FileResponse(
+        io.BytesIO(document.content),
+        as_attachment=True,
+        filename=document.filename,
+        content_type=report_document.DOCX_CONTENT_TYPE,
     )
 
 

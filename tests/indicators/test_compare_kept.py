@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from indicators.models import Actual, ComparePage, Comparator
+from indicators.models import Actual, Comparator, ComparePage
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""The plan dashboard keeps its data sections between two changes of the plan (plans.dashboard_page).
+"""The plan dashboard keeps its data sections between two changes of its plan (dashboard_page).
 
 Whatever the sections show (figures, targets, indicators, money, projects, duties, the names of
 agencies, sectors and funding sources, the figures asked for, the language) changes the plan's
