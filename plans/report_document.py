@@ -81,12 +81,12 @@ class ReportDocument:
 
 
 def people_committee(province: Province, *, short: bool = False) -> str:
-    """Return the province's people's committee: in capitals for the heading, or as a list
-    of recipients writes it ("UBND thành phố Cần Thơ")."""
+    """Return the province's people's committee as the heading writes it, in capitals
+    ("UBND THÀNH PHỐ CẦN THƠ"), or as a list of recipients does ("UBND thành phố Cần Thơ")."""
     kind = "thành phố" if province.code in CENTRAL_CITIES else "tỉnh"
     if short:
         return f"UBND {kind} {province.name}"
-    return f"ỦY BAN NHÂN DÂN {kind.upper()} {province.name.upper()}"
+    return f"UBND {kind.upper()} {province.name.upper()}"
 
 
 def verdict_word(status_code: str) -> str:
@@ -203,7 +203,7 @@ def _targets_section(document, rows: list[TargetRow], year: int) -> None:
             [str(r.number), f"{r.code}. {r.name}", r.unit, r.target, r.figure, r.verdict, r.percent]
             for r in rows
         ],
-        widths=[10, 62, 18, 32, 22, 22, 18],
+        widths=[10, 52, 16, 30, 19, 22, 16],
         numeric=(4, 6),
     )
 
@@ -232,7 +232,7 @@ def _tasks_section(document, plan: Plan, tasks: list, year: int) -> None:
                 ]
                 for index, project in enumerate(projects, start=1)
             ],
-            widths=[12, 90, 55, 27],
+            widths=[10, 85, 45, 25],
         )
     if not tasks and not projects:
         _paragraph(document, "Kế hoạch không có nhiệm vụ, dự án được theo dõi.")
@@ -252,7 +252,7 @@ def _money_section(document, money: list, year: int) -> None:
             f"Lũy kế giải ngân đến năm {year} (triệu đồng)",
         ],
         [[source, *(format_figure(amount) for amount in amounts)] for source, *amounts in money],
-        widths=[60, 42, 42, 40],
+        widths=[53, 37, 37, 38],
         numeric=(1, 2, 3),
     )
 
@@ -285,13 +285,16 @@ def _page_setup(document, *, draft: bool) -> None:
     for slot in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
         fonts.set(qn(slot), FONT)
     style.paragraph_format.space_after = Pt(6)
-    header = section.header.paragraphs[0]
-    header.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _page_number(header)
+    # The decree numbers pages from the second one, at the top centre.
+    section.different_first_page_header_footer = True
+    number = section.header.paragraphs[0]
+    number.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _page_number(number)
     if draft:
-        mark = section.header.add_paragraph()
-        mark.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        _run(mark, DRAFT_MARK, bold=True, size=BODY_PT)
+        for header in (section.header, section.first_page_header):
+            mark = header.add_paragraph()
+            mark.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            _run(mark, DRAFT_MARK, bold=True, size=BODY_PT)
 
 
 def _page_number(paragraph) -> None:
@@ -344,10 +347,7 @@ def _centred(cell, text: str, *, bold=False, italic=False, size=13, underline=Fa
 def _heading_block(document, province: Province) -> None:
     """The two columns at the top: the issuing body and the number; the national title and motto
     and the place and date."""
-    table = document.add_table(rows=1, cols=2)
-    table.autofit = False
-    left, right = table.rows[0].cells
-    left.width, right.width = Mm(70), Mm(95)
+    left, right = _two_columns(document, Mm(70), Mm(95))
     for cell in (left, right):
         cell.paragraphs[0].paragraph_format.space_after = Pt(0)
     _centred(left, people_committee(province), size=12)
@@ -356,6 +356,26 @@ def _heading_block(document, province: Province) -> None:
     _centred(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=12)
     _centred(right, "Độc lập - Tự do - Hạnh phúc", bold=True, size=13, underline=True)
     _centred(right, f"{province.name}, ngày … tháng … năm …", italic=True, size=13)
+
+
+def _two_columns(document, left_width, right_width):
+    """Return the two cells of a borderless row of fixed widths (LibreOffice and Word both
+    keep a fixed layout; an autofit one wraps the national title)."""
+    table = document.add_table(rows=1, cols=2)
+    _fix_widths(table, [left_width, right_width])
+    return table.rows[0].cells
+
+
+def _fix_widths(table, widths) -> None:
+    """Give `table` a fixed layout with these column widths, on every cell already there."""
+    table.autofit = False
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    table._tbl.tblPr.append(layout)
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+        for cell in column.cells:
+            cell.width = width
 
 
 def _title(document, summary: str) -> None:
@@ -403,14 +423,13 @@ def _table(document, headers: list[str], rows: list[list[str]], *, widths, numer
     repeat = OxmlElement("w:tblHeader")
     repeat.set(qn("w:val"), "true")
     header_props.append(repeat)
-    for cell, text, width in zip(header_row.cells, headers, widths, strict=True):
-        cell.width = Mm(width)
+    for cell, text in zip(header_row.cells, headers, strict=True):
         _cell_text(cell, text, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     for values in rows:
         cells = table.add_row().cells
-        for index, (cell, text, width) in enumerate(zip(cells, values, widths, strict=True)):
-            cell.width = Mm(width)
+        for index, (cell, text) in enumerate(zip(cells, values, strict=True)):
             _cell_text(cell, text, align=WD_ALIGN_PARAGRAPH.RIGHT if index in numeric else None)
+    _fix_widths(table, [Mm(width) for width in widths])
 
 
 def _cell_text(cell, text: str, *, bold=False, align=None) -> None:
@@ -422,10 +441,7 @@ def _cell_text(cell, text: str, *, bold=False, align=None) -> None:
 
 
 def _signature(document, province: Province) -> None:
-    table = document.add_table(rows=1, cols=2)
-    table.autofit = False
-    left, right = table.rows[0].cells
-    left.width, right.width = Mm(85), Mm(80)
+    left, right = _two_columns(document, Mm(85), Mm(80))
     recipients = left.paragraphs[0]
     _run(recipients, "Nơi nhận:", bold=True, italic=True, size=12)
     for line in (f"- {people_committee(province, short=True)};", "- Lưu: VT."):

@@ -75,3 +75,65 @@ def libreoffice_roundtrip(content: bytes) -> bytes:
         result = out / "in.xlsx"
         assert result.exists(), "LibreOffice could not read the workbook"
         return result.read_bytes()
+
+
+def libreoffice_pdf(content: bytes, suffix: str) -> bytes:
+    """Return the document (`suffix` "docx" or "xlsx") printed to PDF by LibreOffice."""
+    if not Path(SOFFICE).exists():
+        pytest.fail("LibreOffice is missing: run tests/install-system-packages.sh")
+    with tempfile.TemporaryDirectory() as work:
+        source = Path(work) / f"document.{suffix}"
+        source.write_bytes(content)
+        out = Path(work) / "out"
+        subprocess.run(
+            [
+                SOFFICE,
+                "--headless",
+                "--norestore",
+                f"-env:UserInstallation=file://{Path(work) / 'profile'}",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(out),
+                str(source),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=180,
+        )
+        pdf = out / "document.pdf"
+        assert pdf.exists(), "LibreOffice could not print the document"
+        return pdf.read_bytes()
+
+
+def pdf_pages(pdf: bytes) -> list[str]:
+    """Return the text of each page of `pdf`, as pdftotext reads it in layout order."""
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+    return text.split("\f")[:-1] if text.endswith("\f") else text.split("\f")
+
+
+def pdf_first_page_png(pdf: bytes) -> bytes:
+    """Return page 1 of `pdf` rendered to PNG at 60 dpi by pdftoppm."""
+    with tempfile.TemporaryDirectory() as work:
+        source = Path(work) / "document.pdf"
+        source.write_bytes(pdf)
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                "60",
+                "-f",
+                "1",
+                "-l",
+                "1",
+                "-singlefile",
+                str(source),
+                str(Path(work) / "page"),
+            ],  # fmt: skip
+            capture_output=True,
+            check=True,
+        )
+        return (Path(work) / "page.png").read_bytes()

@@ -82,7 +82,7 @@ def test_heading_blocks_follow_the_decree(leader, plan):
     response, document = download(leader, plan, year=YEAR)
     heading = cells(document.tables[0])[0]
     assert heading[0].split("\n")[1:] == [
-        "ỦY BAN NHÂN DÂN THÀNH PHỐ CẦN THƠ",
+        "UBND THÀNH PHỐ CẦN THƠ",
         "SỞ KHOA HỌC VÀ CÔNG NGHỆ",
         "Số: …/BC-SKHCN",
     ]

@@ -1,0 +1,45 @@
+"""The báo cáo of each seed plan, printed to PDF by LibreOffice as a clerk would print it.
+
+Page 1 carries the national title; the draft says DỰ THẢO on every page; the seed plans'
+reports stay within 8 pages.
+"""
+
+import pytest
+
+from indicators.selectors import ALL_STATUSES, APPROVED_ONLY
+from plans.models import Plan
+from plans.report_document import DRAFT_MARK, plan_year_report
+from tests.spreadsheets import libreoffice_pdf, pdf_first_page_png, pdf_pages
+
+pytestmark = pytest.mark.django_db
+
+# Pages of each seed plan's report: the heading, the targets table, the projects, the money,
+# the closing sections. Measured 5 to 7 A4 pages (26/11/2026, LibreOffice 7.4); a change
+# that makes a report run longer than 8 pages is a layout regression.
+MAX_PAGES = 8
+
+
+def test_every_seed_plans_report_prints_with_the_national_title_on_page_one(seeded):
+    pages_by_plan = {}
+    for plan in Plan.objects.with_province().order_by("slug"):
+        report = plan_year_report(plan, plan.last_year, APPROVED_ONLY, draft=False)
+        pdf = libreoffice_pdf(report.content, "docx")
+        pages = pdf_pages(pdf)
+        pages_by_plan[plan.slug] = len(pages)
+        first = " ".join(pages[0].split())
+        assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in first, plan.slug
+        assert "Độc lập - Tự do - Hạnh phúc" in first and "BÁO CÁO" in first
+        assert "SỞ KHOA HỌC VÀ CÔNG NGHỆ" in first
+        assert DRAFT_MARK not in " ".join(pages)
+        png = pdf_first_page_png(pdf)
+        assert png.startswith(b"\x89PNG") and len(png) > 5000  # drawn, not a blank frame
+    assert len(pages_by_plan) == 5
+    assert max(pages_by_plan.values()) <= MAX_PAGES, pages_by_plan
+
+
+def test_a_draft_says_so_on_every_printed_page(seeded):
+    plan = max(Plan.objects.with_province(), key=lambda plan: plan.indicators.count())
+    report = plan_year_report(plan, plan.last_year, ALL_STATUSES, draft=True)
+    pages = pdf_pages(libreoffice_pdf(report.content, "docx"))
+    assert len(pages) > 1
+    assert all(DRAFT_MARK in page for page in pages)
