@@ -161,37 +161,91 @@ def money_by_source(plan: Plan, year: int, statuses) -> list[tuple[str, Decimal,
     ]
 
 
+@dataclass
+class PlanPart:
+    """One plan's share of a report: its targets judged in the year, tasks and money."""
+
+    plan: Plan
+    rows: list[TargetRow]
+    tasks: list
+    money: list
+
+
+def _part(plan: Plan, year: int, statuses) -> PlanPart:
+    rows, tasks = target_rows(plan, year, statuses)
+    return PlanPart(plan, rows, tasks, money_by_source(plan, year, statuses))
+
+
 def plan_year_report(plan: Plan, year: int, statuses, *, draft: bool) -> ReportDocument:
     """Return the báo cáo of `plan` for `year` on the figures `statuses` names."""
     with translation.override("vi"):
-        return _build(plan, year, statuses, draft=draft)
+        name = plan.document_number.replace("/", "-") if plan.document_number else plan.slug
+        return _build(
+            [_part(plan, year, statuses)],
+            year,
+            plan.province.current,
+            summary=f"Kết quả thực hiện {plan.title} năm {year}",
+            name=f"{name} năm {year}",
+            draft=draft,
+        )
 
 
-def _build(plan, year, statuses, *, draft) -> ReportDocument:
-    province = plan.province.current
-    rows, tasks = target_rows(plan, year, statuses)
+def province_year_report(province: Province, year: int, plans, *, draft: bool) -> ReportDocument:
+    """Return the báo cáo of every plan in force in `year` of `province` (of today's map) and
+    of the provinces merged into it; `plans` are (plan, statuses seen) in the year view's
+    order."""
+    with translation.override("vi"):
+        return _build(
+            [_part(plan, year, statuses) for plan, statuses in plans],
+            year,
+            province,
+            summary="Kết quả thực hiện các kế hoạch phát triển thông tin và truyền thông "
+            f"năm {year}",
+            name=f"{province.name} năm {year}",
+            draft=draft,
+        )
+
+
+def _build(parts: list[PlanPart], year, province, *, summary, name, draft) -> ReportDocument:
     document = Document()
     _page_setup(document, draft=draft)
     _heading_block(document, province)
-    _title(document, f"Kết quả thực hiện {plan.title} năm {year}")
-    _basis(document, plan, province, year)
-    _targets_section(document, rows, year)
-    _tasks_section(document, plan, tasks, year)
-    _money_section(document, money_by_source(plan, year, statuses), year)
-    _summary_section(document, rows)
+    _title(document, summary)
+    _basis(document, [part.plan for part in parts], province, year)
+    _section(document, "I. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU")
+    for part in _labelled(document, parts):
+        _targets_table(document, part.rows, year)
+    _section(document, "II. NHIỆM VỤ, DỰ ÁN")
+    for part in _labelled(document, parts):
+        _tasks(document, part.plan, part.tasks, year)
+    _section(document, "III. VỐN ĐẦU TƯ")
+    for part in _labelled(document, parts):
+        _money_table(document, part.money, year)
+    _summary_section(document, [row for part in parts for row in part.rows])
     for heading in ("V. KHÓ KHĂN, VƯỚNG MẮC", "VI. KIẾN NGHỊ, ĐỀ XUẤT"):
         _section(document, heading)
         _paragraph(document, "…")  # the Sở's own words, written in Word
     _signature(document, province)
     buffer = io.BytesIO()
     document.save(buffer)
-    name = plan.document_number.replace("/", "-") if plan.document_number else plan.slug
     prefix = "Dự thảo báo cáo" if draft else "Báo cáo"
-    return ReportDocument(f"{prefix} {name} năm {year}.docx", buffer.getvalue())
+    return ReportDocument(f"{prefix} {name}.docx", buffer.getvalue())
 
 
-def _targets_section(document, rows: list[TargetRow], year: int) -> None:
-    _section(document, "I. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU")
+def _labelled(document, parts: list[PlanPart]):
+    """Yield each part, under a heading naming its plan when the report has several."""
+    for number, part in enumerate(parts, start=1):
+        if len(parts) > 1:
+            plan = part.plan
+            _paragraph(document, f"{number}. {_plan_name(plan)}", bold=True, italic=True)
+        yield part
+
+
+def _plan_name(plan: Plan) -> str:
+    return f"{plan.document_number} — {plan.title}" if plan.document_number else plan.title
+
+
+def _targets_table(document, rows: list[TargetRow], year: int) -> None:
     if not rows:
         _paragraph(document, "Kế hoạch không có chỉ tiêu định lượng.")
         return
@@ -208,10 +262,9 @@ def _targets_section(document, rows: list[TargetRow], year: int) -> None:
     )
 
 
-def _tasks_section(document, plan: Plan, tasks: list, year: int) -> None:
-    _section(document, "II. NHIỆM VỤ, DỰ ÁN")
+def _tasks(document, plan: Plan, tasks: list, year: int) -> None:
     if tasks:
-        _paragraph(document, "1. Các nhiệm vụ", bold=True)
+        _paragraph(document, "a) Các nhiệm vụ", italic=True)
         for progress in tasks:
             actual = progress.actuals.get(year)
             state = label_of(actual.progress) if actual and actual.progress else "Chưa có báo cáo"
@@ -219,7 +272,7 @@ def _tasks_section(document, plan: Plan, tasks: list, year: int) -> None:
             _paragraph(document, f"- {progress.indicator.name}: {state}.{note}")
     projects = list(plan.projects.select_related("lead_agency").order_by("position", "code"))
     if projects:
-        _paragraph(document, f"{2 if tasks else 1}. Các dự án ưu tiên", bold=True)
+        _paragraph(document, f"{'b' if tasks else 'a'}) Các dự án ưu tiên", italic=True)
         _table(
             document,
             ["TT", "Dự án, nhiệm vụ", "Cơ quan chủ trì", "Thời gian"],
@@ -238,8 +291,7 @@ def _tasks_section(document, plan: Plan, tasks: list, year: int) -> None:
         _paragraph(document, "Kế hoạch không có nhiệm vụ, dự án được theo dõi.")
 
 
-def _money_section(document, money: list, year: int) -> None:
-    _section(document, "III. VỐN ĐẦU TƯ")
+def _money_table(document, money: list, year: int) -> None:
     if not money:
         _paragraph(document, "Kế hoạch không có bảng vốn đầu tư.")
         return
@@ -387,23 +439,34 @@ def _title(document, summary: str) -> None:
     _run(rule, "_" * 12, size=BODY_PT)
 
 
-def _basis(document, plan: Plan, province: Province, year: int) -> None:
+def _basis(document, plans: list[Plan], province: Province, year: int) -> None:
+    """Name the plans reported on: what the report carries out."""
+    subject = f"Sở Khoa học và Công nghệ {province.name} báo cáo kết quả thực hiện năm {year}"
+    if len(plans) == 1:
+        _paragraph(document, f"Thực hiện {_plan_cited(plans[0], province)}, {subject} như sau:")
+        return
+    if not plans:
+        _paragraph(document, f"Năm {year} không có kế hoạch nào đang thực hiện.")
+        return
+    _paragraph(document, f"Thực hiện các văn bản sau, {subject} như sau:")
+    for plan in plans:
+        _paragraph(document, f"- {_plan_cited(plan, province)};")
+
+
+def _plan_cited(plan: Plan, province: Province) -> str:
+    """Cite a plan as a report's basis does: number, date, issuing body, title, period."""
+    number = f" {plan.document_number}" if plan.document_number else ""
     issued = f" ngày {plan.issued_display}" if plan.issued_display else ""
     body = f" của {plan.issuing_body.name}" if plan.issuing_body_id else ""
-    number = f" {plan.document_number}" if plan.document_number else ""
-    _paragraph(
-        document,
-        f"Thực hiện văn bản{number}{issued}{body} về {plan.title} (giai đoạn "
-        f"{plan.first_year}–{plan.last_year}), Sở Khoa học và Công nghệ {province.name} báo cáo "
-        f"kết quả thực hiện năm {year} như sau:",
+    merged = (
+        f", ban hành trước khi tỉnh {plan.province.name} hợp nhất vào {province.name}"
+        if plan.province_id != province.pk
+        else ""
     )
-    if plan.province_id != province.pk:
-        _paragraph(
-            document,
-            f"(Kế hoạch do tỉnh {plan.province.name} ban hành trước khi hợp nhất vào "
-            f"{province.name}.)",
-            italic=True,
-        )
+    return (
+        f"văn bản{number}{issued}{body} về {plan.title} (giai đoạn {plan.first_year}–"
+        f"{plan.last_year}{merged})"
+    )
 
 
 def _section(document, heading: str) -> None:

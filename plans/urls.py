@@ -21,6 +21,11 @@ urlpatterns = [
     path("plans/<slug:slug>/<int:year>/upload/", views.progress_upload, name="progress-upload"),
     path("provinces/<slug:province>/<int:year>/", views.year_view, name="year-view"),
     path("provinces/<slug:province>/<int:year>/report.xlsx", views.year_report, name="year-report"),
+    path(
+        "provinces/<slug:province>/<int:year>/bao-cao.docx",
+        views.year_report_document,
+        name="year-report-docx",
+    ),
     path("agencies/", views.agency_list, name="agency-list"),
     path("agencies/<slug:code>/", views.agency_detail, name="agency-detail"),
     path("plans/<slug:slug>/<int:year>/submit/", views.plan_year_submit, name="submit"),

@@ -32,7 +32,7 @@ from plans.models import Agency, Plan
 from plans.spreadsheets import plan_workbook, progress, report, xlsx
 from plans.templatetags.figures import status_columns
 from plans.workflow import EditConflict, EntryRefused
-from plans.year_lines import year_lines
+from plans.year_lines import plans_in_force, year_lines
 
 
 def api_login_required(view):
@@ -266,6 +266,32 @@ def plan_report_document(request, slug):
     document = report_document.plan_year_report(
         plan, year, statuses, draft=statuses != dashboards.APPROVED_ONLY
     )
+    return _docx_response(document)
+
+
+@login_required
+@require_GET
+def year_report_document(request, province, year):
+    """The yearly báo cáo of every plan in force of a province (merged ones included)."""
+    province_obj = access.get_province_for_user(request.user, province)
+    if parse_year(str(year)) is None:
+        raise Http404
+    show = pages.show_unapproved(request)
+    parts = [
+        (plan, dashboards.visible_statuses(request.user, plan, show_unapproved=show))
+        for plan in plans_in_force(request.user, province_obj, year)
+    ]
+    document = report_document.province_year_report(
+        province_obj.current,
+        year,
+        parts,
+        draft=any(statuses != dashboards.APPROVED_ONLY for _plan, statuses in parts),
+    )
+    return _docx_response(document)
+
+
+def _docx_response(document: report_document.ReportDocument) -> FileResponse:
+    # FileResponse writes filename* (RFC 5987): the Vietnamese name survives the download.
     return FileResponse(
         io.BytesIO(document.content),
         as_attachment=True,

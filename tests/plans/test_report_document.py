@@ -177,3 +177,31 @@ def test_figures_are_not_rounded_away(leader, plan):
     _response, document = download(leader, plan, year=YEAR)
     rows = {row[1].split(".")[0]: row for row in cells(document.tables[1])[1:]}
     assert rows["A"][4] == "95,25"
+
+
+def test_a_provinces_report_holds_every_plan_in_force_merged_ones_included(leader, plan):
+    can_tho = plan.province.successor
+    own = f.plan(can_tho, slug="kh-ct", first_year=2014, last_year=2016, title="Kế hoạch CĐS")
+    indicator = f.indicator(own, code="X", name="Tỷ lệ dịch vụ công trực tuyến", unit="%")
+    f.target(indicator, year=YEAR, phrase="80%", comparator=Comparator.GTE, value="80")
+    f.actual(indicator, year=YEAR, value="85", status=APPROVED)
+    f.plan(can_tho, slug="kh-cu", first_year=2006, last_year=2010)  # not in force in 2015
+    url = reverse("plans:year-report-docx", args=[can_tho.slug, YEAR])
+    response = leader.get(url)
+    assert response.status_code == 200
+    assert (
+        "B%C3%A1o%20c%C3%A1o%20C%E1%BA%A7n%20Th%C6%A1%20n%C4%83m%202015.docx"
+        in (response["Content-Disposition"])
+    )
+    document = docx.Document(io.BytesIO(b"".join(response.streaming_content)))
+    body = texts(document)
+    cited = [line for line in body if line.startswith("- văn bản")]
+    assert len(cited) == 2
+    assert any("ban hành trước khi tỉnh Hậu Giang hợp nhất vào Cần Thơ" in line for line in cited)
+    headed = [line for line in body if line.startswith(("1. ", "2. "))]
+    assert headed[:2] == ["1. 101/KH-UBND — Kế hoạch phát triển hạ tầng số", "2. Kế hoạch CĐS"]
+    codes = [row[1].split(".")[0] for table in document.tables[1:3] for row in cells(table)[1:]]
+    assert codes == ["A", "B", "C", "X"]
+    assert any(line.startswith("Trong 4 chỉ tiêu định lượng:") for line in body)
+    year_view = leader.get(reverse("plans:year-view", args=[can_tho.slug, YEAR])).content.decode()
+    assert url in year_view
