@@ -306,7 +306,7 @@ def _date(day: datetime.date | None) -> str:
 
 def reporting_workbook(status: ReportingStatus) -> xlsx.ReportFile:
     """Return the reporting status as a workbook: one row per plan and year, then totals."""
-    workbook = xlsx.new_workbook()
+    workbook = xlsx.new_workbook(_("Reporting status"))
     columns = (
         xlsx.Column(_("Province"), "province", width=24),
         xlsx.Column(_("Plan"), "plan", width=50, wrap=True),

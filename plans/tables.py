@@ -8,6 +8,7 @@ only. django-tables2 still writes the xlsx and CSV export, from the same records
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 
 import django_tables2 as tables
 from django.utils.html import format_html, format_html_join
@@ -19,7 +20,8 @@ from django_tables2.export import TableExport
 from indicators.models import Actual
 from indicators.status_look import LABELS, label_of, look_of
 from plans.numbers import figure_formatter, format_figure
-from plans.spreadsheets.formulas import dataset_csv, dataset_xlsx
+from plans.spreadsheets.formulas import CSV_BOM, dataset_csv, dataset_xlsx
+from plans.spreadsheets.xlsx import PERCENT_FORMAT, print_setup
 from plans.text import fold
 
 SORT_PARAM = "sort"
@@ -125,6 +127,11 @@ class IndicatorTable(tables.Table):
 
     def render_percent(self, value):
         return percent_text(value)
+
+    def value_percent(self, value):
+        # A number in the workbook (a share, shown with a percent format); SafeTableExport
+        # writes it back as text in CSV, which has no formats.
+        return value / 100 if value is not None else None
 
     def value_status(self, value):
         return label_of(value)
@@ -339,18 +346,40 @@ def _linked(column: Header, applied: str, query) -> Header:
 
 
 class SafeTableExport(TableExport):
-    """A table exported as xlsx or CSV only, its text never run as a formula."""
+    """A table exported as xlsx or CSV only, its text never run as a formula.
+
+    The workbook's sheet is named in Vietnamese and prints on A4; "% of target" is a number
+    with a percent format there, and text ("92,5%") in the CSV, which starts with a byte order
+    mark so that Excel on Windows reads the Vietnamese as UTF-8.
+    """
 
     FORMATS = {fmt: TableExport.FORMATS[fmt] for fmt in (TableExport.XLSX, TableExport.CSV)}
+    SHEET = "Chỉ tiêu"
+
+    def __init__(self, export_format, table, heading: str = "", **kwargs):
+        super().__init__(export_format, table, dataset_kwargs={"title": self.SHEET}, **kwargs)
+        self.heading = heading
 
     @classmethod
     def is_valid_format(cls, export_format) -> bool:
         return export_format in cls.FORMATS
 
     def export(self):
+        headers = list(self.dataset.headers)
+        percent = headers.index(str(capfirst(_("% of target"))))
         if self.format == self.XLSX:
+            self.dataset.column_formats = {percent: PERCENT_FORMAT}
+            widths = [max(len(str(h)), 10) + 4 for h in headers]
+            self.dataset.print_layout = partial(print_setup, widths=widths, heading=self.heading)
             return dataset_xlsx(self.dataset)
-        return dataset_csv(self.dataset)
+        # CSV has no formats: numbers go out as the portal shows them (1.093.410; 45,5).
+        as_text = self.dataset.__class__(headers=headers, title=self.dataset.title)
+        for row in self.dataset:
+            shown = [format_figure(v) if isinstance(v, Decimal) else v for v in row]
+            if row[percent] not in (None, ""):
+                shown[percent] = percent_text(row[percent] * 100)
+            as_text.append(shown)
+        return CSV_BOM + dataset_csv(as_text)
 
 
 def year_rows(rows, province) -> list[Row]:

@@ -104,7 +104,9 @@ def plan_dashboard(request, slug):
     if tables.SafeTableExport.is_valid_format(export_format):
         records, years = dashboard_page.shown_records(request, plan, statuses=statuses)
         name = xlsx.safe_filename(f"{_('Indicators')} {plan.document_number or plan.slug}")
-        exporter = tables.SafeTableExport(export_format, tables.indicator_table(records, years))
+        exporter = tables.SafeTableExport(
+            export_format, tables.indicator_table(records, years), heading=report.plan_heading(plan)
+        )
         # Our own response: django-tables2 would put the Vietnamese name in a raw header.
         response = HttpResponse(exporter.export(), content_type=exporter.content_type())
         response["Content-Disposition"] = content_disposition_header(

@@ -40,10 +40,9 @@ from django.utils.formats import get_format, sanitize_strftime_format
 from django.utils.translation import get_language
 from import_export import widgets
 
-from plans.spreadsheets.formulas import FORMULA_STARTS, csv_text, looks_like_formula
+from plans.spreadsheets.formulas import CSV_BOM, FORMULA_STARTS, csv_text, looks_like_formula
 
 CHUNK_SIZE = 2000  # rows fetched at a time from the database cursor
-CSV_BOM = "\ufeff"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 

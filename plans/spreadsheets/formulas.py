@@ -18,6 +18,7 @@ from openpyxl.cell.rich_text import CellRichText
 from tablib.formats import registry
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CSV_BOM = "\ufeff"
 # A signed number with any grouping ("-1.093.410", "+5", "-12%") computes only itself.
 _SIGNED_NUMBER = re.compile(r"[+-]?[\d.,]*\d[\d.,]*%?")
 
@@ -50,14 +51,24 @@ def keep_text(cell: Cell) -> Cell:
 
 
 class _TextKeptXLSXFormat(registry.get_format("xlsx")):
-    """tablib's xlsx writer, with every text cell kept as text."""
+    """tablib's xlsx writer, with every text cell kept as text.
+
+    A dataset may carry `column_formats` ({column index: number format}) for its numbers,
+    and `print_layout` (a function of the worksheet) to lay its sheet out for printing.
+    """
 
     @classmethod
     def dset_sheet(cls, dataset, ws, freeze_panes=True, escape=False):
         super().dset_sheet(dataset, ws, freeze_panes=freeze_panes)
+        formats = getattr(dataset, "column_formats", {})
         for row in ws.iter_rows():
             for cell in row:
                 keep_text(cell)
+                if cell.row > 1 and cell.column - 1 in formats and cell.data_type == "n":
+                    cell.number_format = formats[cell.column - 1]
+        layout = getattr(dataset, "print_layout", None)
+        if layout is not None:
+            layout(ws)
 
 
 def dataset_xlsx(dataset) -> bytes:
@@ -81,10 +92,11 @@ class FormulaSafeXLSX(base_formats.XLSX):
 
 
 class FormulaSafeCSV(base_formats.CSV):
-    """django-import-export's CSV export with formula-like text behind an apostrophe."""
+    """django-import-export's CSV export with formula-like text behind an apostrophe, and a
+    byte order mark: Excel on Windows then reads the Vietnamese as UTF-8."""
 
     def export_data(self, dataset, **kwargs):
-        return dataset_csv(dataset, **kwargs)
+        return CSV_BOM + dataset_csv(dataset, **kwargs)
 
 
 def register_binary_format() -> None:

@@ -276,7 +276,7 @@ def _text(value) -> str | None:
 
 def plan_workbook(plan: Plan | None) -> xlsx.ReportFile:
     """Return the new-plan workbook: empty with its guide, or filled with `plan` whole."""
-    workbook = xlsx.new_workbook()
+    workbook = xlsx.new_workbook(plan.document_number or plan.title if plan else "")
     xlsx.write_pairs(workbook, GUIDE_SHEET, ["Mục", "Nội dung"], [24, 120], _guide_rows())
     PLAN.write(workbook, _plan_fields(plan) if plan is not None else {})
     loaded = _Loaded.of(plan) if plan is not None else None

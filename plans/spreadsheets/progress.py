@@ -85,7 +85,7 @@ BUDGET = xlsx.Table(
 
 def progress_template(plan, year: int, entry_groups, budget_rows) -> xlsx.ReportFile:
     """Return the workbook staff fill in for a plan and year, pre-filled with what is known."""
-    workbook = xlsx.new_workbook()
+    workbook = xlsx.new_workbook(f"{plan.document_number or plan.title} — {year}")
     guide = (
         "Nhập số theo cách viết tiếng Việt (1.234,5) hoặc nhập số trực tiếp. "
         "Không đổi tên cột, không thêm trang tính. Cột «Tiến độ» chỉ dùng cho mục tiêu định "

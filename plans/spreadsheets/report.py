@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import Cell
 from openpyxl.chart import LineChart, Reference
+from openpyxl.chart.label import DataLabelList
 from openpyxl.utils import get_column_letter
 
 from indicators.status_look import LABELS, label_of, look_of
@@ -31,11 +32,16 @@ def _percent_cell(sheet: xlsx.Sheet, progress) -> Cell | None:
     return sheet.cell(assessment.percent / 100, fmt=xlsx.PERCENT_FORMAT)
 
 
+def plan_heading(plan) -> str:
+    """Return what tops each printed page of a plan's workbooks: the plan and its province."""
+    return f"{plan.document_number or plan.title} — {plan.province.label}"
+
+
 def plan_report(dashboard, evidence=()) -> xlsx.ReportFile:
     """Return the plan report workbook: summary, indicators, investment, projects, duties,
     charts and the evidence files (indicators.selectors.evidence_rows)."""
     plan = dashboard.plan
-    workbook = xlsx.new_workbook()
+    workbook = xlsx.new_workbook(plan_heading(plan))
     _summary_sheet(workbook, dashboard)
     _indicator_sheet(workbook, dashboard)
     _investment_sheet(workbook, dashboard)
@@ -108,7 +114,7 @@ def _indicator_sheet(workbook, dashboard):
                 row.append(actual.get_progress_display())
         row += [
             status_cell(sheet, progress.status_code),
-            progress.as_of,
+            sheet.year(progress.as_of),
             _percent_cell(sheet, progress),
         ]
         sheet.append(row)
@@ -247,7 +253,7 @@ def _chart_sheet(workbook, dashboard):
         # The same path and figures as the status and the web chart: increments cumulative.
         figures = progress.figures
         for year in years:
-            sheet.append([year, progress.expected_in(year), figures.get(year)])
+            sheet.append([sheet.year(year), progress.expected_in(year), figures.get(year)])
         chart = LineChart()
         chart.title = f"{indicator.code} ({indicator.unit})" if indicator.unit else indicator.code
         chart.y_axis.title = indicator.unit
@@ -258,9 +264,24 @@ def _chart_sheet(workbook, dashboard):
         chart.set_categories(
             Reference(sheet.ws, min_col=1, min_row=header_row + 1, max_row=sheet.rows)
         )
+        _mark_points(chart)
         sheet.ws.add_chart(chart, f"E{title_row}")
         for _padding in range(max(0, 15 - len(years) - 2)):
             sheet.append([])
+
+
+def _mark_points(chart: LineChart) -> None:
+    """Draw every point with a marker, and label the figures: a series of one year is a visible
+    point, not an empty frame. The target path is a dashed line."""
+    target, actual = chart.series
+    target.marker.symbol, target.marker.size = "diamond", 5
+    target.graphicalProperties.line.dashStyle = "dash"
+    target.smooth = actual.smooth = False
+    actual.marker.symbol, actual.marker.size = "circle", 7
+    actual.dLbls = DataLabelList(showVal=True)
+    for flag in ("showSerName", "showCatName", "showLegendKey", "showPercent"):
+        setattr(actual.dLbls, flag, False)
+    actual.dLbls.position = "t"
 
 
 EVIDENCE_SHEET = "Minh chứng"
@@ -310,7 +331,7 @@ def _evidence_sheet(workbook, evidence):
 
 def year_report(province, year: int, rows) -> xlsx.ReportFile:
     """Return the year view of a province as a workbook (the yearly report to the UBND)."""
-    workbook = xlsx.new_workbook()
+    workbook = xlsx.new_workbook(f"{province.label} — {_('year')} {year}")
     sheet = xlsx.Sheet(workbook, f"Năm {year}", [36, 12, 56, 18, 26, 16, 10, 18, 12], freeze="D2")
     sheet.header(
         [

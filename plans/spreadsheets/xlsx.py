@@ -25,6 +25,7 @@ from decimal import Decimal
 from xml.parsers import expat
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
@@ -69,8 +70,39 @@ def number_format(value) -> str:
     return INTEGER_FORMAT
 
 
+A4 = 9  # the paper size code of OOXML
+# Wider than this (in characters of the column widths) prints across an A4 page, landscape.
+PORTRAIT_WIDTH = 100
+
+
+def print_setup(ws, widths: list[float], heading: str = "", *, title_rows: str | None = "1:1"):
+    """Lay `ws` out for A4 the way a clerk would: landscape when wide, fitted to one page
+    wide, the header row repeated on every page, the report's heading and the day of its
+    figures at the top of each page, "Trang n/m" at the bottom."""
+    ws.page_setup.paperSize = A4
+    ws.page_setup.orientation = "landscape" if sum(widths) > PORTRAIT_WIDTH else "portrait"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top = ws.page_margins.bottom = 0.75
+    ws.print_options.gridLines = True
+    if title_rows:
+        ws.print_title_rows = title_rows
+    day = timezone.localdate().strftime("%d/%m/%Y")
+    if heading:
+        ws.oddHeader.left.text = heading.replace("&", "&&")
+        ws.oddHeader.left.size = 9
+    ws.oddHeader.right.text = _("Figures as of %(day)s") % {"day": day}
+    ws.oddHeader.right.size = 9
+    ws.oddFooter.center.text = _("Page &P of &N")
+    ws.oddFooter.center.size = 9
+
+
 class Sheet:
-    """A write-only sheet that keeps count of its rows and styles cells as they are written."""
+    """A write-only sheet that keeps count of its rows and styles cells as they are written.
+
+    Every sheet prints on A4 (print_setup) under the workbook's heading (new_workbook).
+    """
 
     def __init__(self, workbook: Workbook, title: str, widths: list[int], freeze: str = "A2"):
         self.ws = workbook.create_sheet(title)
@@ -79,6 +111,11 @@ class Sheet:
         self.rows = 0
         for index, width in enumerate(widths, start=1):
             self.ws.column_dimensions[get_column_letter(index)].width = width
+        print_setup(self.ws, widths, getattr(workbook, "print_heading", ""))
+
+    def year(self, value: int | None) -> WriteOnlyCell:
+        """Return a year's cell: a number shown as 2013, never 2.013."""
+        return self.cell(value, fmt=PLAIN_FORMAT)
 
     def cell(self, value, *, bold=False, fill=None, fmt=None, wrap=False, formula=False):
         """Return a styled cell: text is text, a formula only where `formula` says so."""
@@ -114,10 +151,12 @@ class Sheet:
         return self.rows
 
 
-def new_workbook() -> Workbook:
-    """Return an empty write-only workbook signed by the portal."""
+def new_workbook(heading: str = "") -> Workbook:
+    """Return an empty write-only workbook signed by the portal; `heading` (plan, province,
+    year) tops every printed page of its sheets."""
     workbook = Workbook(write_only=True)
     workbook.properties.creator = "ictplan"
+    workbook.print_heading = heading
     return workbook
 
 
@@ -161,6 +200,15 @@ class Column:
     fmt: str | None = None
     wrap: bool = False
 
+    @property
+    def cell_format(self) -> str | None:
+        """Return the format its numbers are written with: a year's is plain (2013, not 2.013)."""
+        if self.fmt is None and (self.field == "year" or self.field.split("_")[-1] == "year"):
+            return PLAIN_FORMAT
+        if self.fmt is None and self.field in ("year_from", "year_to"):
+            return PLAIN_FORMAT
+        return self.fmt
+
 
 def _header_of(columns: Iterable[Column], field: str) -> str:
     return next(column.header for column in columns if column.field == field)
@@ -184,7 +232,7 @@ class Table:
         for record in records:
             sheet.append(
                 [
-                    sheet.cell(record.get(column.field), fmt=column.fmt, wrap=column.wrap)
+                    sheet.cell(record.get(column.field), fmt=column.cell_format, wrap=column.wrap)
                     for column in self.columns
                 ]
             )
