@@ -14,5 +14,6 @@ urlpatterns = [
     path("compare/", views.concept_list, name="concept-list"),
     path("compare/<slug:code>/", views.concept_compare, name="concept-compare"),
     path("national/", views.national, name="national"),
+    path("national/workbook.xlsx", views.national_workbook, name="national-workbook"),
     path("national/rankings/<slug:code>.json", views.national_ranking, name="national-ranking"),
 ]

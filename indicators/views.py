@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from indicators import national_workbook as workbooks
 from indicators.compare_page import compare_body
 from indicators.forms import ActualEntryForm, BaselineForm
 from indicators.models import IndicatorConcept
@@ -124,6 +125,16 @@ def national(request):
         "indicators/national.html",
         {"matrix": page},
     )
+
+
+@login_required
+@require_GET
+def national_workbook(request):
+    """Every shared indicator × today's provinces × the years, and the reporting status."""
+    if access.reach(request.user) is not access.ALL:
+        raise PermissionDenied
+    years = workbooks.national_workbook_years()
+    return pages.xlsx_response(workbooks.national_workbook(request.user, years))
 
 
 @login_required

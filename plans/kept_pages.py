@@ -18,8 +18,9 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import translation
 
-from indicators.national import default_year
+from indicators.national import default_year, stored_entries
 from indicators.national_page import national_page
+from indicators.national_workbook import national_workbook_years
 from indicators.selectors import APPROVED_ONLY
 from plans import dashboard_page, dashboards
 from plans.models import Plan, Province
@@ -32,6 +33,7 @@ class Refreshed:
     dashboards: int = 0
     year_views: int = 0
     national_years: int = 0
+    entry_years: int = 0
 
 
 def _everyone():
@@ -41,7 +43,8 @@ def _everyone():
 
 def pages_refresh(years: list[int] | None = None) -> Refreshed:
     """Render the kept pages of every plan and province for `years` (default: the latest
-    year with approved figures), in every language; return what was rendered."""
+    year with approved figures), in every language, and judge the national matrix's entries
+    of every year the national workbook covers; return what was rendered."""
     years = years or [default_year()]
     plans = list(
         Plan.objects.select_related("province", "province__successor").defer(*Plan.TEXT_FIELDS)
@@ -51,6 +54,10 @@ def pages_refresh(years: list[int] | None = None) -> Refreshed:
     factory = RequestFactory()
     done = Refreshed(plans=len(plans))
     dashboards.status_snapshots(plans, {plan.pk: APPROVED_ONLY for plan in plans})
+    # The national matrix's entries of every year the national workbook covers.
+    for year in national_workbook_years():
+        stored_entries([plan for plan in plans if plan.covers_year(year)], year)
+        done.entry_years += 1
     for language, _name in settings.LANGUAGES:
         with translation.override(language):
             for plan in plans:

@@ -307,6 +307,17 @@ def _date(day: datetime.date | None) -> str:
 def reporting_workbook(status: ReportingStatus) -> xlsx.ReportFile:
     """Return the reporting status as a workbook: one row per plan and year, then totals."""
     workbook = xlsx.new_workbook(_("Reporting status"))
+    reporting_sheet(workbook, status)
+    parts = [_("Reporting status")]
+    if status.province:
+        parts.append(status.province.name)
+    if status.year:
+        parts.append(str(status.year))
+    return xlsx.ReportFile(xlsx.save(workbook), f"{xlsx.safe_filename(' '.join(parts))}.xlsx")
+
+
+def reporting_sheet(workbook, status: ReportingStatus) -> None:
+    """Add the reporting status to `workbook`: one row per plan and year, then totals."""
     columns = (
         xlsx.Column(_("Province"), "province", width=24),
         xlsx.Column(_("Plan"), "plan", width=50, wrap=True),
@@ -349,12 +360,6 @@ def reporting_workbook(status: ReportingStatus) -> xlsx.ReportFile:
         (_("Late"), totals.late, None),
     ):
         sheet.append([sheet.cell(label, bold=True), sheet.cell(value, fmt=fmt)])
-    parts = [_("Reporting status")]
-    if status.province:
-        parts.append(status.province.name)
-    if status.year:
-        parts.append(str(status.year))
-    return xlsx.ReportFile(xlsx.save(workbook), f"{xlsx.safe_filename(' '.join(parts))}.xlsx")
 
 
 def _plan_label(plan: Plan) -> str:

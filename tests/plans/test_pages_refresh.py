@@ -5,7 +5,13 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from indicators.models import Actual, Comparator
-from plans.models import DashboardPage, NationalMatrixPage, PlanStatusSnapshot, YearRowsSnapshot
+from plans.models import (
+    ConceptVerdictSnapshot,
+    DashboardPage,
+    NationalMatrixPage,
+    PlanStatusSnapshot,
+    YearRowsSnapshot,
+)
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +37,11 @@ def kept_rows():
 
 def test_every_kept_page_is_rendered_and_readers_use_it(client, plan, capsys):
     call_command("pages_refresh")
-    assert "1 plans" in capsys.readouterr().out
+    output = capsys.readouterr().out
+    assert "1 plans" in output and "national entries of 3 years" in output
+    # The national workbook's years, 2011 to the latest approved one, judged beforehand.
+    kept_years = ConceptVerdictSnapshot.objects.filter(plan=plan).values_list("year", flat=True)
+    assert sorted(kept_years) == [2011, 2012, 2013]
     before = kept_rows()
     # One dashboard and one year view per language, the year of the latest approved figure.
     assert [len(before[model]) for model in before] == [2, 2, 2]

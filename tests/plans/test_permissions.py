@@ -100,6 +100,11 @@ MATRIX = {
         lambda w: reverse("plans:plan-report-docx", args=[w.plan_a.slug]) + "?year=2013",
         expect(anonymous=302, staff_a=200, staff_b=404, leader_a=200, national=200, admin=200),
     ),
+    "indicators:national-workbook": (
+        "get",
+        lambda w: reverse("indicators:national-workbook"),
+        expect(anonymous=302, staff_a=403, staff_b=403, leader_a=403, national=200, admin=200),
+    ),
     "plans:year-report-docx": (
         "get",
         lambda w: reverse("plans:year-report-docx", args=[w.province_a.slug, 2013]),

@@ -63,6 +63,8 @@ COMPARE_NATIONAL = "compare, national leader"
 AGENCIES_PROVINCIAL = "agency list, provincial leader"
 AGENCIES_NATIONAL = "agency list, national leader"
 NATIONAL = "national matrix"
+# Issue #15's national report: every shared indicator × province × year, and every plan-year.
+NATIONAL_WORKBOOK = "national workbook"
 # A page with nothing to aggregate (the notices of a leader who has none): what any page costs
 # in this worker (session, user, permissions, navigation bar, base template). The pages'
 # ratios to raw SQL are read against it.
@@ -89,8 +91,8 @@ GOALS = (
     + [(row, "ratio", 1.2) for row in SCALING_PAGES]
     + [(row, "raw_ratio", 10.0) for row in SCALING_PAGES]
     + [(UPLOAD, "seconds", 3.0)]
-    + [(row, what, limit) for row in (EXPORT_XLSX, EXPORT_CSV) for what, limit in
-       (("seconds", 10.0), ("peak_mb", 200.0))]
+    + [(row, what, limit) for row in (EXPORT_XLSX, EXPORT_CSV, NATIONAL_WORKBOOK)
+       for what, limit in (("seconds", 10.0), ("peak_mb", 200.0))]
 )  # fmt: skip
 
 
@@ -288,6 +290,10 @@ class Workload:
             self.urls["national"] = f"{reverse('indicators:national')}?year={self.year}"
         except NoReverseMatch:
             self.notes.append("national matrix skipped: the URL indicators:national does not exist")
+        try:
+            self.urls["national workbook"] = reverse("indicators:national-workbook")
+        except NoReverseMatch:
+            self.notes.append("national workbook skipped: its URL does not exist")
 
     # -- helpers -------------------------------------------------------------------------------
 
@@ -597,6 +603,8 @@ PAGES = (
     (AGENCIES_NATIONAL, "national", "agencies", _agencies_sql),
     (NATIONAL, "national", "national", _national_sql),
     (FLOOR, "leader", "floor", lambda w, provinces: []),
+    # Measured against its bounds (seconds, memory); its SQL is the national matrix's, per year.
+    (NATIONAL_WORKBOOK, "national", "national workbook", lambda w, provinces: []),
 )
 
 

@@ -26,5 +26,6 @@ class Command(BaseCommand):
         done = pages_refresh(years)
         self.stdout.write(
             f"Rendered: {done.dashboards} dashboards of {done.plans} plans, "
-            f"{done.year_views} year views, {done.national_years} national matrices."
+            f"{done.year_views} year views, {done.national_years} national matrices, "
+            f"national entries of {done.entry_years} years."
         )
