@@ -13,6 +13,7 @@ urlpatterns = [
     path("indicators/<int:pk>/history/", views.history, name="history"),
     path("compare/", views.concept_list, name="concept-list"),
     path("compare/<slug:code>/", views.concept_compare, name="concept-compare"),
+    path("compare/<slug:code>.xlsx", views.concept_compare_workbook, name="concept-compare-xlsx"),
     path("national/", views.national, name="national"),
     path("national/workbook.xlsx", views.national_workbook, name="national-workbook"),
     path("national/rankings/<slug:code>.json", views.national_ranking, name="national-ranking"),

@@ -8,13 +8,15 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from indicators import national_workbook as workbooks
 from indicators.compare_page import compare_body
+from indicators.compare_rows import compare_years
+from indicators.compare_workbook import compare_workbook
 from indicators.forms import ActualEntryForm, BaselineForm
 from indicators.models import IndicatorConcept
 from indicators.national import PROVINCE, parse_year
 from indicators.national_page import national_page
 from indicators.selectors import baseline_rows, entry_rows
 from indicators.services import actuals_save, baselines_save
-from plans import access, pages, selectors
+from plans import access, dashboards, pages, selectors
 from plans.models import Plan
 from plans.review import open_review_comments
 
@@ -108,6 +110,18 @@ def concept_compare(request, code):
             "show_unapproved": show,
         },
     )
+
+
+@login_required
+@require_GET
+def concept_compare_workbook(request, code):
+    """The comparison as a workbook: the series the viewer reaches, each year's target and
+    figure."""
+    concept = get_object_or_404(IndicatorConcept, code=code)
+    series = dashboards.concept_comparison(
+        request.user, concept, show_unapproved=pages.show_unapproved(request)
+    )
+    return pages.xlsx_response(compare_workbook(concept, series, compare_years(series)))
 
 
 @login_required

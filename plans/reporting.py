@@ -316,6 +316,9 @@ def reporting_workbook(status: ReportingStatus) -> xlsx.ReportFile:
     return xlsx.ReportFile(xlsx.save(workbook), f"{xlsx.safe_filename(' '.join(parts))}.xlsx")
 
 
+REPORTING_SHEET = "Tỷ lệ báo cáo"  # sheet names are Vietnamese whatever the page's language
+
+
 def reporting_sheet(workbook, status: ReportingStatus) -> None:
     """Add the reporting status to `workbook`: one row per plan and year, then totals."""
     columns = (
@@ -347,7 +350,7 @@ def reporting_sheet(workbook, status: ReportingStatus) -> None:
         }
         for row in status.rows
     ]
-    table = xlsx.Table(_("Reporting status")[:31], columns, freeze="C2")
+    table = xlsx.Table(REPORTING_SHEET, columns, freeze="C2")
     sheet = table.write(workbook, records)
     totals = status.totals
     sheet.append([])

@@ -242,7 +242,8 @@ def _chart_sheet(workbook, dashboard):
     ][:CHARTS_AT_MOST]
     if not charted:
         return
-    sheet = xlsx.Sheet(workbook, "Biểu đồ", [10, 16, 16])
+    # Each chart has its own small table: no one header row to repeat on every page.
+    sheet = xlsx.Sheet(workbook, "Biểu đồ", [10, 16, 16], title_rows=None)
     first_year = dashboard.plan.first_year
     for progress in charted:
         indicator = progress.indicator

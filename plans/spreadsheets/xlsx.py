@@ -104,14 +104,17 @@ class Sheet:
     Every sheet prints on A4 (print_setup) under the workbook's heading (new_workbook).
     """
 
-    def __init__(self, workbook: Workbook, title: str, widths: list[int], freeze: str = "A2"):
+    def __init__(
+        self, workbook: Workbook, title: str, widths: list[int], freeze="A2", title_rows="1:1"
+    ):
         self.ws = workbook.create_sheet(title)
         # A write-only sheet writes its view before the first row: freeze panes now.
         self.ws.freeze_panes = freeze
         self.rows = 0
         for index, width in enumerate(widths, start=1):
             self.ws.column_dimensions[get_column_letter(index)].width = width
-        print_setup(self.ws, widths, getattr(workbook, "print_heading", ""))
+        heading = getattr(workbook, "print_heading", "")
+        print_setup(self.ws, widths, heading, title_rows=title_rows)
 
     def year(self, value: int | None) -> WriteOnlyCell:
         """Return a year's cell: a number shown as 2013, never 2.013."""

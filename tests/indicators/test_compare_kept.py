@@ -84,3 +84,23 @@ def test_draft_figures_only_for_who_may_see_them(client, concept):
     assert ">33<" in page(client, concept, figures="all")[0].replace(" ", "")
     client.force_login(f.user(f.NATIONAL, None))
     assert ">33<" not in page(client, concept, figures="all")[0].replace(" ", "")
+
+
+def test_the_comparison_downloads_as_a_workbook_with_the_same_series(national, concept):
+    import io
+
+    from openpyxl import load_workbook
+
+    response = national.get(reverse("indicators:concept-compare-xlsx", args=[concept.code]))
+    assert response.status_code == 200
+    assert "filename*=utf-8''So%20s%C3%A1nh" in response["Content-Disposition"]
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    sheet = book["So sánh"]
+    header = [cell.value for cell in sheet[1]]
+    assert header[:3] == ["Tỉnh", "Văn bản", "Phạm vi"] and "2013" in header
+    rows = {row[0].value: [cell.value for cell in row] for row in sheet.iter_rows(min_row=2)}
+    figure = header.index("2013")
+    assert (rows["Bình Thuận"][figure], rows["Hậu Giang"][figure]) == (41, 52)
+    assert sheet.page_setup.paperSize == 9 and concept.name in sheet.oddHeader.left.text
+    page = national.get(reverse("indicators:concept-compare", args=[concept.code]))
+    assert reverse("indicators:concept-compare-xlsx", args=[concept.code]) in page.content.decode()

@@ -100,6 +100,11 @@ MATRIX = {
         lambda w: reverse("plans:plan-report-docx", args=[w.plan_a.slug]) + "?year=2013",
         expect(anonymous=302, staff_a=200, staff_b=404, leader_a=200, national=200, admin=200),
     ),
+    "indicators:concept-compare-xlsx": (
+        "get",
+        lambda w: reverse("indicators:concept-compare-xlsx", args=[w.concept.code]),
+        expect(anonymous=302, staff_a=200, staff_b=200, leader_a=200, national=200, admin=200),
+    ),
     "indicators:national-workbook": (
         "get",
         lambda w: reverse("indicators:national-workbook"),

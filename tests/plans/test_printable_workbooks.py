@@ -54,7 +54,8 @@ def test_every_sheet_of_every_workbook_has_its_print_setup(books):
             assert setup.orientation in ("portrait", "landscape"), where
             assert sheet.sheet_properties.pageSetUpPr.fitToPage, where
             assert (setup.fitToWidth, setup.fitToHeight) == (1, 0), where
-            assert sheet.print_title_rows in ("1:1", "$1:$1"), where
+            if sheet.title != "Biểu đồ":  # each chart has its own small table
+                assert sheet.print_title_rows in ("1:1", "$1:$1"), where
             assert "Trang &P/&N" in sheet.oddFooter.center.text, where
             assert sheet.oddHeader.right.text.startswith("Số liệu đến ngày "), where
             assert sheet.title != "Export Data", where
