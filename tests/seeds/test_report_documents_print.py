@@ -43,3 +43,25 @@ def test_a_draft_says_so_on_every_printed_page(seeded):
     pages = pdf_pages(libreoffice_pdf(report.content, "docx"))
     assert len(pages) > 1
     assert all(DRAFT_MARK in page for page in pages)
+
+
+# The report workbook of each seed plan printed by LibreOffice: one page wide, so labels and
+# their values print on the same page; measured 6 to 11 pages (the first round printed 31).
+MAX_WORKBOOK_PAGES = 13
+
+
+def test_every_seed_plans_report_workbook_prints_one_page_wide(seeded):
+    from plans.dashboards import plan_dashboard
+    from plans.spreadsheets.report import plan_report
+
+    pages_by_plan = {}
+    for plan in Plan.objects.with_province().order_by("slug"):
+        workbook = plan_report(plan_dashboard(plan, statuses=APPROVED_ONLY))
+        pages = pdf_pages(libreoffice_pdf(workbook.content, "xlsx"))
+        pages_by_plan[plan.slug] = len(pages)
+        # The first page of the indicators sheet holds its header row and its first rows.
+        indicators = next(page for page in pages if "Mục tiêu" in page and "Trạng thái" in page)
+        first_code = plan.indicators.order_by("section__position", "position", "code")[0].code
+        assert first_code in indicators or "Trang" in indicators, plan.slug
+        assert all("Số liệu đến ngày" in page for page in pages), plan.slug
+    assert max(pages_by_plan.values()) <= MAX_WORKBOOK_PAGES, pages_by_plan
