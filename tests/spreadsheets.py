@@ -14,35 +14,40 @@ SOFFICE = shutil.which("soffice") or "/usr/bin/soffice"
 CSV_FILTER = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
 
 
-def libreoffice_sheets(content: bytes) -> dict[str, list[list[str]]]:
-    """Return every sheet of the workbook as LibreOffice computes it, formulas recalculated.
+def _convert(content: bytes, name: str, target: str, work: str) -> Path:
+    """Write `content` as `name` under `work`, convert it with LibreOffice to `target` (a
+    --convert-to filter) and return the directory holding the output.
 
-    soffice exits 0 even when it cannot read a file, so a missing output fails here.
+    soffice exits 0 even when it cannot read a file: callers check that the output exists.
     """
     if not Path(SOFFICE).exists():
         pytest.fail("LibreOffice is missing: run tests/install-system-packages.sh")
+    source = Path(work) / name
+    source.write_bytes(content)
+    out = Path(work) / "out"
+    subprocess.run(
+        [
+            SOFFICE,
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation=file://{Path(work) / 'profile'}",
+            "--convert-to",
+            target,
+            "--outdir",
+            str(out),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    return out
+
+
+def libreoffice_sheets(content: bytes) -> dict[str, list[list[str]]]:
+    """Return every sheet of the workbook as LibreOffice computes it, formulas recalculated."""
     with tempfile.TemporaryDirectory() as work:
-        source = Path(work) / "book.xlsx"
-        source.write_bytes(content)
-        out = Path(work) / "out"
-        profile = Path(work) / "profile"
-        subprocess.run(
-            [
-                SOFFICE,
-                "--headless",
-                "--norestore",
-                f"-env:UserInstallation=file://{profile}",
-                "--convert-to",
-                CSV_FILTER,
-                "--outdir",
-                str(out),
-                str(source),
-            ],
-            check=True,
-            capture_output=True,
-            timeout=180,
-        )
-        files = sorted(out.glob("book-*.csv"))
+        files = sorted(_convert(content, "book.xlsx", CSV_FILTER, work).glob("book-*.csv"))
         assert files, "LibreOffice could not read the workbook"
         return {
             path.stem.removeprefix("book-"): list(csv.reader(path.open(encoding="utf-8")))
@@ -53,25 +58,7 @@ def libreoffice_sheets(content: bytes) -> dict[str, list[list[str]]]:
 def libreoffice_roundtrip(content: bytes) -> bytes:
     """Return the workbook opened and saved again by LibreOffice (formulas get cached values)."""
     with tempfile.TemporaryDirectory() as work:
-        source = Path(work) / "in.xlsx"
-        source.write_bytes(content)
-        out = Path(work) / "out"
-        subprocess.run(
-            [
-                SOFFICE,
-                "--headless",
-                "--norestore",
-                f"-env:UserInstallation=file://{Path(work) / 'profile'}",
-                "--convert-to",
-                "xlsx:Calc MS Excel 2007 XML",
-                "--outdir",
-                str(out),
-                str(source),
-            ],
-            check=True,
-            capture_output=True,
-            timeout=180,
-        )
+        out = _convert(content, "in.xlsx", "xlsx:Calc MS Excel 2007 XML", work)
         result = out / "in.xlsx"
         assert result.exists(), "LibreOffice could not read the workbook"
         return result.read_bytes()
@@ -79,29 +66,8 @@ def libreoffice_roundtrip(content: bytes) -> bytes:
 
 def libreoffice_pdf(content: bytes, suffix: str) -> bytes:
     """Return the document (`suffix` "docx" or "xlsx") printed to PDF by LibreOffice."""
-    if not Path(SOFFICE).exists():
-        pytest.fail("LibreOffice is missing: run tests/install-system-packages.sh")
     with tempfile.TemporaryDirectory() as work:
-        source = Path(work) / f"document.{suffix}"
-        source.write_bytes(content)
-        out = Path(work) / "out"
-        subprocess.run(
-            [
-                SOFFICE,
-                "--headless",
-                "--norestore",
-                f"-env:UserInstallation=file://{Path(work) / 'profile'}",
-                "--convert-to",
-                "pdf",
-                "--outdir",
-                str(out),
-                str(source),
-            ],
-            check=True,
-            capture_output=True,
-            timeout=180,
-        )
-        pdf = out / "document.pdf"
+        pdf = _convert(content, f"document.{suffix}", "pdf", work) / "document.pdf"
         assert pdf.exists(), "LibreOffice could not print the document"
         return pdf.read_bytes()
 
