@@ -11,10 +11,9 @@ is rendered fresh.
 
 import functools
 import hashlib
-import inspect
 import sys
 
-from django.template.loader import get_template, render_to_string
+from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
@@ -115,10 +114,7 @@ def _fingerprint(concept, plans: dict[int, Plan], statuses: dict, language: str)
 
 @functools.cache
 def code() -> str:
-    """Return a digest of the code and template that render the page: a deploy that changes
-    any of them renders again."""
-    digest = hashlib.sha256()
-    for module in (sys.modules[__name__], dashboards, charts, compare_rows, units):
-        digest.update(inspect.getsource(module).encode())
-    digest.update(get_template(BODY_TEMPLATE).template.source.encode())
-    return digest.hexdigest()[:16]
+    """Return a digest of the code and template that render the page (computed on first use:
+    templates load once the apps are ready)."""
+    modules = (sys.modules[__name__], dashboards, charts, compare_rows, units)
+    return dashboards.source_digest(*modules, templates=(BODY_TEMPLATE,))

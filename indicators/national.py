@@ -7,7 +7,6 @@ and of Sóc Trăng stay apart under Cần Thơ: nothing is averaged or summed ac
 """
 
 import hashlib
-import inspect
 import json
 import sys
 from collections import defaultdict
@@ -22,7 +21,7 @@ from indicators import units
 from indicators.achievement import reference_value
 from indicators.models import Actual, Direction, Indicator, IndicatorConcept
 from indicators.selectors import APPROVED_ONLY, IndicatorProgress, progress_of, with_progress_data
-from plans.dashboards import RULES_FINGERPRINT
+from plans.dashboards import RULES_FINGERPRINT, source_digest
 from plans.models import MAX_YEAR, MIN_YEAR, ConceptVerdictSnapshot, Plan, Province
 
 PROVINCE = "province"
@@ -487,11 +486,5 @@ def _sorted(rows: list, column: int | None, order: str) -> list:
     return with_figure + without
 
 
-def _national_rules() -> str:
-    """Return a digest of the rules and of this module, which shapes what is stored."""
-    digest = hashlib.sha256(RULES_FINGERPRINT.encode())
-    digest.update(inspect.getsource(sys.modules[__name__]).encode())
-    return digest.hexdigest()[:16]
-
-
-NATIONAL_RULES = _national_rules()
+# The rules and this module, which shapes what is stored.
+NATIONAL_RULES = source_digest(sys.modules[__name__], salt=RULES_FINGERPRINT)

@@ -13,7 +13,6 @@ done on each request from the sort values kept with each row.
 """
 
 import hashlib
-import inspect
 import sys
 from dataclasses import dataclass
 from decimal import Decimal
@@ -40,6 +39,7 @@ from indicators.national import (
     provinces_and_plans,
     sorted_rows,
 )
+from plans.dashboards import source_digest
 from plans.models import NationalMatrixPage, Plan, Province
 from plans.tables import figure_formatter, status_badge
 from plans.templatetags.figures import json_blob
@@ -272,11 +272,5 @@ def _entry_html(entry: Entry, year: int, figure, memo: dict) -> str:
     )
 
 
-def _code() -> str:
-    """Return a digest of the code that writes the page: a deploy that changes it re-renders."""
-    digest = hashlib.sha256(inspect.getsource(sys.modules[__name__]).encode())
-    digest.update(inspect.getsource(charts).encode())
-    return digest.hexdigest()[:16]
-
-
-CODE = _code()
+# The code that writes the page: a deploy that changes it renders it again.
+CODE = source_digest(sys.modules[__name__], charts)

@@ -13,11 +13,10 @@ read from there, a filtered or sorted one is rendered fresh and not kept.
 
 import functools
 import hashlib
-import inspect
 import sys
 from dataclasses import dataclass
 
-from django.template.loader import get_template, render_to_string
+from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
@@ -141,19 +140,9 @@ def _fingerprint(plan: Plan, *, scope: str, language: str, query: str) -> str:
 
 @functools.cache
 def code() -> str:
-    """Return a digest of the code and templates that render the sections: a deploy that
-    changes any of them renders again."""
-    digest = hashlib.sha256()
-    for module in (
-        sys.modules[__name__],
-        dashboards,
-        tables,
-        forms,
-        indicator_charts,
-        budget_charts,
-        figure_tags,
-    ):
-        digest.update(inspect.getsource(module).encode())
-    for name in (ATTENTION_TEMPLATE, BODY_TEMPLATE):
-        digest.update(get_template(name).template.source.encode())
-    return digest.hexdigest()[:16]
+    """Return a digest of the code and templates that render the sections (computed on first
+    use: templates load once the apps are ready)."""
+    modules = (sys.modules[__name__], dashboards, tables, forms, indicator_charts, budget_charts)
+    return dashboards.source_digest(
+        *modules, figure_tags, templates=(ATTENTION_TEMPLATE, BODY_TEMPLATE)
+    )

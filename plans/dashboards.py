@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Sum
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -132,14 +133,22 @@ def home_summaries(user, *, show_unapproved: bool = False) -> list[ProvinceSumma
     return sorted(provinces.values(), key=lambda group: group.province.name_folded)
 
 
+def source_digest(*modules, templates=(), salt: str = "") -> str:
+    """Return a short digest of the source of `modules` and of `templates` (by name): what a
+    kept page or snapshot was produced by, so that a deploy changing any of it renders again."""
+    digest = hashlib.sha256(salt.encode())
+    for module in modules:
+        digest.update(inspect.getsource(module).encode())
+    for name in templates:
+        digest.update(get_template(name).template.source.encode())
+    return digest.hexdigest()[:16]
+
+
 def _rules_fingerprint() -> str:
     """Return a digest of the code that judges verdicts: the modules of the one rule."""
     from indicators import achievement, selectors, targets, units
 
-    digest = hashlib.sha256()
-    for module in (achievement, selectors, targets, units):
-        digest.update(inspect.getsource(module).encode())
-    return digest.hexdigest()[:16]
+    return source_digest(achievement, selectors, targets, units)
 
 
 RULES_FINGERPRINT = _rules_fingerprint()

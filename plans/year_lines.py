@@ -8,7 +8,6 @@ under a fingerprint of all they rest on; a reader whose fingerprint differs writ
 """
 
 import hashlib
-import inspect
 import sys
 from collections import defaultdict
 from dataclasses import dataclass
@@ -19,7 +18,7 @@ from django.utils.translation import get_language
 from indicators.models import Indicator
 from indicators.selectors import ALL_STATUSES, APPROVED_ONLY, progress_of, with_progress_data
 from plans import access, tables
-from plans.dashboards import RULES_FINGERPRINT, YearRow, scope_of, visible_statuses
+from plans.dashboards import RULES_FINGERPRINT, YearRow, scope_of, source_digest, visible_statuses
 from plans.models import Plan, PlanStatusSnapshot, Province, YearRowsSnapshot
 
 
@@ -129,11 +128,5 @@ def _fingerprint(plan: Plan, year: int, language: str, scope: str, own: bool) ->
     return digest.hexdigest()
 
 
-def _code() -> str:
-    """Return a digest of the code that writes the rows: a deploy that changes it rewrites."""
-    digest = hashlib.sha256(inspect.getsource(sys.modules[__name__]).encode())
-    digest.update(inspect.getsource(tables).encode())
-    return digest.hexdigest()[:16]
-
-
-CODE = _code()
+# The code that writes the rows: a deploy that changes it rewrites them.
+CODE = source_digest(sys.modules[__name__], tables)
