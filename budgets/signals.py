@@ -8,14 +8,11 @@ from django.db.models.signals import post_delete, post_save
 
 from budgets.models import Allocation, BudgetLine, Disbursement, FundingSource, StatedTotal
 from plans.models import Plan
+from plans.signals import version_with_plan
 
 
 def _changed_line(sender, instance, **kwargs):
     Plan.data_changed(line_ids=[instance.line_id])
-
-
-def _changed_plan(sender, instance, **kwargs):
-    Plan.data_changed(plan_ids=[instance.plan_id])
 
 
 def _renamed_source(sender, instance, created, **kwargs):
@@ -33,9 +30,6 @@ def connect() -> None:
     for model in (Allocation, Disbursement):
         post_save.connect(_changed_line, sender=model, dispatch_uid=f"version-{model}")
         post_delete.connect(_changed_line, sender=model, dispatch_uid=f"version-d-{model}")
-    post_save.connect(_changed_plan, sender=BudgetLine, dispatch_uid="version-line")
-    post_delete.connect(_changed_plan, sender=BudgetLine, dispatch_uid="version-d-line")
     # The dashboard keeps a plan's stated totals and its sources' names (plans.dashboard_page).
-    post_save.connect(_changed_plan, sender=StatedTotal, dispatch_uid="version-stated")
-    post_delete.connect(_changed_plan, sender=StatedTotal, dispatch_uid="version-d-stated")
+    version_with_plan(BudgetLine, StatedTotal)
     post_save.connect(_renamed_source, sender=FundingSource, dispatch_uid="version-source")

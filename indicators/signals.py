@@ -7,22 +7,16 @@ the bulk writes of plans.workflow and plans.services call Plan.data_changed them
 from django.db.models.signals import post_delete, post_save
 
 from indicators.models import Actual, Indicator, Target
-from plans.models import Plan, Section
+from plans.models import Plan
+from plans.signals import version_with_plan
 
 
 def _forget_for_indicator(sender, instance, **kwargs):
     Plan.data_changed(indicator_ids=[instance.indicator_id])
 
 
-def _forget_for_plan(sender, instance, **kwargs):
-    Plan.data_changed(plan_ids=[instance.plan_id])
-
-
 def connect() -> None:
     for model in (Actual, Target):
         post_save.connect(_forget_for_indicator, sender=model, dispatch_uid=f"forget-{model}")
         post_delete.connect(_forget_for_indicator, sender=model, dispatch_uid=f"forget-d-{model}")
-    # A section's position orders the plan's rows on the pages that keep them (year view).
-    for model in (Indicator, Section):
-        post_save.connect(_forget_for_plan, sender=model, dispatch_uid=f"forget-{model}")
-        post_delete.connect(_forget_for_plan, sender=model, dispatch_uid=f"forget-d-{model}")
+    version_with_plan(Indicator)

@@ -79,18 +79,22 @@ def dashboard_sections(request, plan: Plan, *, statuses, show_unapproved) -> Das
 def shown_records(request, plan: Plan, *, statuses) -> tuple[list[dict], list[int]]:
     """Return the indicator table's records as the request filters and sorts them, and the
     plan's years: what the table's export writes."""
-    dashboard = dashboards.plan_dashboard(plan, statuses=statuses)
-    records = tables.indicator_records(dashboard.progresses, dashboard.years)
-    filters = forms.IndicatorFilterForm(request.GET or None, records=records)
-    table = tables.indicator_rows(filters.apply(records), dashboard.years, request.GET)
+    dashboard, _filters, table = _judged(request, plan, statuses)
     return [row.record for row in table.rows], dashboard.years
 
 
-def _render(request, plan, statuses, show_unapproved) -> DashboardSections:
+def _judged(request, plan, statuses):
+    """Return the plan's dashboard, the filter form and the indicator table the request asks
+    for."""
     dashboard = dashboards.plan_dashboard(plan, statuses=statuses)
     records = tables.indicator_records(dashboard.progresses, dashboard.years)
     filters = forms.IndicatorFilterForm(request.GET or None, records=records)
     table = tables.indicator_rows(filters.apply(records), dashboard.years, request.GET)
+    return dashboard, filters, table
+
+
+def _render(request, plan, statuses, show_unapproved) -> DashboardSections:
+    dashboard, filters, table = _judged(request, plan, statuses)
     charts = [
         {
             "id": f"chart-{row.record['pk']}",

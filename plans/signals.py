@@ -14,6 +14,15 @@ def _changed_plan(sender, instance, **kwargs):
     Plan.data_changed(plan_ids=[instance.plan_id])
 
 
+def version_with_plan(*models) -> None:
+    """Bump the plan's versions whenever a row of `models` (each with a `plan`) is saved or
+    deleted one at a time: the one handler of every app for a plan's own rows."""
+    for model in models:
+        uid = f"plan-version-{model._meta.label}"
+        post_save.connect(_changed_plan, sender=model, dispatch_uid=uid)
+        post_delete.connect(_changed_plan, sender=model, dispatch_uid=f"{uid}-deleted")
+
+
 def _renamed_agency(sender, instance, created, **kwargs):
     if not created:
         Plan.data_changed(
@@ -37,9 +46,8 @@ def _renamed_sector(sender, instance, created, **kwargs):
 
 
 def connect() -> None:
-    for model in (Project, Responsibility):
-        post_save.connect(_changed_plan, sender=model, dispatch_uid=f"version-{model}")
-        post_delete.connect(_changed_plan, sender=model, dispatch_uid=f"version-d-{model}")
+    # A section's position orders the plan's rows on the pages that keep them (year view).
+    version_with_plan(Project, Responsibility, Section)
     # Agencies and sectors are shared; a rename changes the pages of the plans naming them.
     post_save.connect(_renamed_agency, sender=Agency, dispatch_uid="version-agency")
     post_save.connect(_renamed_sector, sender=Sector, dispatch_uid="version-sector")
