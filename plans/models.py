@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -444,6 +445,11 @@ class Plan(models.Model):
         return (self.slug,)
 
     natural_key.dependencies = ["plans.province", "plans.agency"]
+
+    @property
+    def short_name(self) -> str:
+        """Return its number, or its title cut to 50 characters: what heads a printed page."""
+        return self.document_number or Truncator(self.title).chars(50)
 
     def version_for(self, *, approved_only: bool) -> int:
         """Return the version of the plan's data as a page showing approved figures only, or

@@ -20,7 +20,6 @@ from decimal import Decimal
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from budgets.models import (
@@ -277,8 +276,7 @@ def _text(value) -> str | None:
 
 def plan_workbook(plan: Plan | None) -> xlsx.ReportFile:
     """Return the new-plan workbook: empty with its guide, or filled with `plan` whole."""
-    heading = (plan.document_number or Truncator(plan.title).chars(50)) if plan else ""
-    workbook = xlsx.new_workbook(heading)
+    workbook = xlsx.new_workbook(plan.short_name if plan else "")
     xlsx.write_pairs(workbook, GUIDE_SHEET, ["Mục", "Nội dung"], [24, 120], _guide_rows())
     PLAN.write(workbook, _plan_fields(plan) if plan is not None else {})
     loaded = _Loaded.of(plan) if plan is not None else None

@@ -14,7 +14,6 @@ from decimal import Decimal, InvalidOperation
 
 from django.core import signing
 from django.db import transaction
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from budgets.models import MONEY_PLACES, Disbursement, FundingSource
@@ -86,8 +85,7 @@ BUDGET = xlsx.Table(
 
 def progress_template(plan, year: int, entry_groups, budget_rows) -> xlsx.ReportFile:
     """Return the workbook staff fill in for a plan and year, pre-filled with what is known."""
-    name = plan.document_number or Truncator(plan.title).chars(50)
-    workbook = xlsx.new_workbook(f"{name} — {year}")
+    workbook = xlsx.new_workbook(f"{plan.short_name} — {year}")
     guide = (
         "Nhập số theo cách viết tiếng Việt (1.234,5) hoặc nhập số trực tiếp. "
         "Không đổi tên cột, không thêm trang tính. Cột «Tiến độ» chỉ dùng cho mục tiêu định "

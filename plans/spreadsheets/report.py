@@ -8,7 +8,6 @@ from collections import Counter
 from decimal import Decimal
 
 from django.utils import timezone
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import Cell
@@ -36,8 +35,7 @@ def _percent_cell(sheet: xlsx.Sheet, progress) -> Cell | None:
 def plan_heading(plan) -> str:
     """Return what tops each printed page of a plan's workbooks: the plan and its province,
     short enough to leave the other side of the page header its room."""
-    name = plan.document_number or Truncator(plan.title).chars(50)
-    return f"{name} — {plan.province.label}"
+    return f"{plan.short_name} — {plan.province.label}"
 
 
 def plan_report(dashboard, evidence=()) -> xlsx.ReportFile:

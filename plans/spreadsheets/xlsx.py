@@ -206,11 +206,8 @@ class Column:
     @property
     def cell_format(self) -> str | None:
         """Return the format its numbers are written with: a year's is plain (2013, not 2.013)."""
-        if self.fmt is None and (self.field == "year" or self.field.split("_")[-1] == "year"):
-            return PLAIN_FORMAT
-        if self.fmt is None and self.field in ("year_from", "year_to"):
-            return PLAIN_FORMAT
-        return self.fmt
+        is_year = self.field in ("year", "year_from", "year_to") or self.field.endswith("_year")
+        return PLAIN_FORMAT if self.fmt is None and is_year else self.fmt
 
 
 def _header_of(columns: Iterable[Column], field: str) -> str:
