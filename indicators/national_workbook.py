@@ -29,11 +29,11 @@ FORBIDDEN_IN_SHEET_NAMES = str.maketrans({ch: " " for ch in "[]:*?/\\"})
 
 @dataclass
 class ConceptRows:
-    """One concept's sheet: its rows by (unit, origin), each with (figure, status) by year."""
+    """One concept's sheet: its rows by (unit, origin), each with its entry by year."""
 
     concept: object
     labels: dict[tuple, str] = field(default_factory=dict)
-    cells: dict[tuple, dict[int, tuple]] = field(default_factory=lambda: defaultdict(dict))
+    entries: dict[tuple, dict[int, object]] = field(default_factory=lambda: defaultdict(dict))
 
 
 def national_workbook_years() -> list[int]:
@@ -60,7 +60,7 @@ def national_workbook(user, years: list[int]) -> xlsx.ReportFile:
                 rows.labels[key] = row.label
                 entry = _latest(cell.entries)
                 if entry is not None:
-                    rows.cells[key][year] = (entry.figure, entry.status_code, entry)
+                    rows.entries[key][year] = entry
     # A unit with a plan in force in some year shows its plans' rows; the row saying it has
     # none (in the other years) would only repeat the unit.
     with_plans = {unit for unit, origin in order if origin is not None}
@@ -106,9 +106,13 @@ def _concept_sheet(workbook, rows: ConceptRows, years, order, name) -> None:
     for key in sorted((key for key in rows.labels if key in order), key=lambda key: order[key]):
         line = [rows.labels[key]]
         for year in years:
-            figure, status, entry = rows.cells[key].get(year, (None, "", None))
-            if entry is not None and figure is None and entry.own_figure is not None:
+            entry = rows.entries[key].get(year)
+            if entry is None:
+                line += [None, label_of("no_data")]
+                continue
+            figure = entry.figure
+            if figure is None and entry.own_figure is not None:
                 # A unit that does not convert: the figure in its own unit, as text.
                 figure = f"{format_figure(entry.own_figure)} {entry.indicator.unit}"
-            line += [figure, status_cell(sheet, status) if status else label_of("no_data")]
+            line += [figure, status_cell(sheet, entry.status_code)]
         sheet.append(line)
