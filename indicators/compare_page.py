@@ -6,7 +6,9 @@ figures they see of each (the page's reach), those plans' data (their data_versi
 every figure, target and indicator; their approved_version where an approved figure moved),
 their provinces, the concept, the rules and the code.
 The unfiltered page is kept in ComparePage under that fingerprint; any other query string
-is rendered fresh.
+is rendered fresh. For a viewer who reaches every province, the page of approved figures is
+kept under the country's version instead (plans.kept_parts): reading every plan of the
+country to check the fingerprint cost more than the page.
 """
 
 import functools
@@ -19,8 +21,8 @@ from django.utils.translation import get_language
 
 from indicators import charts, compare_rows, units
 from indicators.models import ComparePage, IndicatorConcept
-from plans import dashboards
-from plans.models import Plan
+from plans import dashboards, kept_parts
+from plans.models import CountryVersion, Plan
 
 KEPT_QUERIES = ("", "figures=all")
 BODY_TEMPLATE = "indicators/_compare_body.html"
@@ -33,8 +35,20 @@ def compare_body(request, concept: IndicatorConcept, *, show_unapproved: bool) -
     one write.
     """
     user = request.user
-    plans = dashboards.comparison_plans(user)
     query = request.GET.urlencode()
+    if query in KEPT_QUERIES and not show_unapproved and kept_parts.reaches_country(user):
+        # Every plan of the country, approved figures: one page for every such viewer.
+        return mark_safe(
+            kept_parts.kept(
+                f"compare-{concept.pk}",
+                code=code(),
+                render=lambda: _render(
+                    request, concept, dashboards.comparison_plans(user), show_unapproved
+                ),
+                rests_on=CountryVersion.APPROVED,
+            )
+        )
+    plans = dashboards.comparison_plans(user)
     if query not in KEPT_QUERIES:
         return _render(request, concept, plans, show_unapproved)
     language = get_language()

@@ -6,8 +6,6 @@ provinces, plans, indicators and figures. Only approved figures count. A unit fo
 and of Sóc Trăng stay apart under Cần Thơ: nothing is averaged or summed across provinces.
 """
 
-import hashlib
-import json
 import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -141,40 +139,12 @@ def _entries_compute(plans: list[Plan], year: int) -> dict[int, list[list]]:
     return entries
 
 
-def entries_digest(entries: list[list]) -> str:
-    """Return a digest of a plan's entries: equal digests, equal entries on the page."""
-    return hashlib.sha256(json.dumps(entries, sort_keys=True).encode()).hexdigest()[:32]
-
-
-def entry_digests(plans: list[Plan], year: int) -> dict[int, str]:
-    """Return the digest of each plan's entries in `year`, judging again the old ones.
-
-    A snapshot is current when computed from the plan's `approved_version` (entries are judged
-    on approved figures only) as loaded with `plans`,
-    by the code of NATIONAL_RULES (as PlanStatusSnapshot). The entries themselves are not read
-    here: a page kept under these digests needs none of them. Queries: one, plus those of
-    _entries_store when any plan's snapshot is missing or old.
-    """
-    versions = {plan.pk: plan.approved_version for plan in plans}
-    stored = ConceptVerdictSnapshot.objects.filter(plan__in=list(versions), year=year)
-    digests = {
-        plan_id: digest
-        for plan_id, version, rules, digest in stored.values_list(
-            "plan_id", "version", "rules", "digest"
-        )
-        if version == versions[plan_id] and rules == NATIONAL_RULES
-    }
-    missing = [plan for plan in plans if plan.pk not in digests]
-    if missing:
-        fresh = _entries_store(missing, year)
-        digests.update({pk: entries_digest(entries) for pk, entries in fresh.items()})
-    return digests
-
-
 def stored_entries(plans: list[Plan], year: int) -> dict[int, list[list]]:
     """Return each plan's entries in `year`, from its snapshot when that is current.
 
-    Current as entry_digests says. Queries: one, plus those of _entries_store when any plan's
+    A snapshot is current when computed from the plan's `approved_version` (entries are judged
+    on approved figures only) as loaded with `plans`, by the code of NATIONAL_RULES (as
+    PlanStatusSnapshot). Queries: one, plus those of _entries_store when any plan's
     snapshot is missing or old.
     """
     versions = {plan.pk: plan.approved_version for plan in plans}
@@ -200,13 +170,12 @@ def _entries_store(plans: list[Plan], year: int) -> dict[int, list[list]]:
                 version=plan.approved_version,
                 rules=NATIONAL_RULES,
                 entries=fresh[plan.pk],
-                digest=entries_digest(fresh[plan.pk]),
             )
             for plan in plans
         ],
         update_conflicts=True,
         unique_fields=["plan", "year"],
-        update_fields=["version", "rules", "entries", "digest", "computed_at"],
+        update_fields=["version", "rules", "entries", "computed_at"],
     )
     return fresh
 

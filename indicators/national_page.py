@@ -3,21 +3,22 @@
 At national scale the matrix holds thousands of entries; judging them is already stored per
 plan and year (indicators.national.stored_entries), but reading them back and writing their
 HTML still grows with the country. A national leader reads the same matrix many times between
-two approvals, so the page's rows and charts are kept in NationalMatrixPage under a
-fingerprint of everything they show: every plan's fields and entries, every province, every
-concept, the rules and this code. Any change to one of them changes the fingerprint and
-the next reader renders the page again; nothing is ever shown from older data. Each plan's
-entries count by their digest, so a write that changes none (a draft, an indicator no
-concept measures) keeps the page. Sorting is
-done on each request from the sort values kept with each row.
+two approvals, so the page's rows and charts are kept in NationalMatrixPage under the
+country's approved version (plans.models.CountryVersion), which every write to a plan, a
+province, a concept or an approved figure bumps in its own transaction: the next reader
+renders the page again; nothing is ever shown from older data, and a draft keeps the page.
+Sorting is done on each request from the sort values kept with each row.
 """
 
+import functools
 import hashlib
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -26,6 +27,7 @@ from django.utils.translation import gettext as _
 from indicators import charts
 from indicators.models import IndicatorConcept
 from indicators.national import (
+    ASC,
     NATIONAL_RULES,
     PROVINCE,
     Column,
@@ -34,13 +36,12 @@ from indicators.national import (
     ProvinceSortState,
     Row,
     default_year,
-    entry_digests,
     national_matrix,
     provinces_and_plans,
     sorted_rows,
 )
 from plans.dashboards import source_digest
-from plans.models import NationalMatrixPage, Plan, Province
+from plans.models import CountryVersion, NationalMatrixPage
 from plans.tables import figure_formatter, status_badge
 from plans.templatetags.figures import json_blob
 
@@ -62,7 +63,9 @@ class MatrixPage(ProvinceSortState):
     year: int
     years: list[int]
     columns: list[Column]
-    rows: list[PageRow]
+    # The rows in the order asked, read only when used: the default order has them as one text.
+    load_rows: Callable[[], list[PageRow]]
+    rows_html: SafeString | None  # the rows in the default order (by province), or None
     charts: list[dict]  # {"id": element id, "concept": IndicatorConcept}, one per ranking
     # The first ranking chart's figure, one JSON <script>: the others are fetched when their
     # <details> is opened (national_ranking), which keeps 1,4 MB of charts out of the page.
@@ -71,27 +74,27 @@ class MatrixPage(ProvinceSortState):
     sort: str
     order: str
 
+    @functools.cached_property
+    def rows(self) -> list[PageRow]:
+        return self.load_rows()
 
-def fingerprint(year: int, language: str, provinces, plans: list[Plan], concepts) -> str:
-    """Return a digest of everything the page of `year` shows in `language`.
+    @property
+    def rows_shown(self) -> SafeString:
+        """Return the rows' HTML in the order asked."""
+        if self.rows_html is not None:
+            return self.rows_html
+        return mark_safe("".join(row.html for row in self.rows))
 
-    `provinces` and `plans` as indicators.national.provinces_and_plans() gives them, and
-    `concepts` every concept by id. Every
-    field of every plan but its text and versions, every province and concept, and the
-    digest of each plan's entries in the year: a figure written as a draft, or to an indicator
-    no concept measures, leaves the page as it was. Queries: concepts, and those of
-    entry_digests (one when every plan's entries are current).
-    """
-    digest = hashlib.sha256(f"{NATIONAL_RULES}|{CODE}|{year}|{language}".encode())
-    for plan in plans:
-        digest.update(repr(plan.shown_values()).encode())
-    for model, objects in ((Province, provinces.values()), (IndicatorConcept, concepts.values())):
-        names = [f.attname for f in model._meta.concrete_fields]
-        for item in sorted(objects, key=lambda item: item.pk):
-            digest.update(repr([getattr(item, name) for name in names]).encode())
-    in_force = [plan for plan in plans if plan.covers_year(year)]
-    digest.update(repr(sorted(entry_digests(in_force, year).items())).encode())
-    return digest.hexdigest()
+
+def fingerprint(year: int, language: str, version: int) -> str:
+    """Return a digest of what the page of `year` shows in `language` rests on: the country's
+    approved version (plans.models.CountryVersion, bumped by every write that may change an
+    approved figure, a plan, a province or a concept), the day, the rules and this code. A
+    draft leaves the page as it was; reading the version is one query, whatever the size of
+    the country."""
+    day = timezone.localdate().isoformat()
+    digest = f"{NATIONAL_RULES}|{CODE}|{year}|{language}|{version}|{day}"
+    return hashlib.sha256(digest.encode()).hexdigest()
 
 
 def national_page(
@@ -100,36 +103,60 @@ def national_page(
     """Return the national matrix of `year` (None: default_year()) sorted as asked.
 
     The ranking charts after the first are fetched when opened: their figures (half the kept
-    page) are read only `with_figures`; otherwise the page's `figures` is empty.
+    page) are read only `with_figures`; otherwise the page's `figures` is empty. In the
+    default order (by province) the rows are read as one text, written in that order;
+    another order reads each row and its sort values.
     """
     if year is None:
         year = default_year()
     language = get_language()
-    loaded = provinces_and_plans()
+    # The version before the data: a write landing in between leaves a page newer than its
+    # key, which the next reader renders again; never one older.
+    key = fingerprint(year, language, CountryVersion.current().approved)
     concepts = IndicatorConcept.objects.in_bulk()
-    key = fingerprint(year, language, *loaded, concepts)
-    stored = NationalMatrixPage.objects.filter(year=year, language=language)
-    stored = (stored if with_figures else stored.defer("figures")).first()
+    kept = NationalMatrixPage.objects.filter(year=year, language=language)
+    stored = kept.defer("rows", *(() if with_figures else ("figures",))).first()
     if stored is not None and stored.fingerprint == key:
-        payload, figures = stored.payload, stored.figures if with_figures else {}
+        payload, rows_html = stored.payload, stored.rows_html
+        figures = stored.figures if with_figures else {}
+
+        def stored_rows():
+            return kept.values_list("rows", flat=True).get()
     else:
-        payload, figures = _payload(national_matrix(year, loaded=loaded))
+        payload, rows, figures = _payload(national_matrix(year, loaded=provinces_and_plans()))
+        rows_html = "".join(html for _group, html, _values in rows)
         NationalMatrixPage.objects.update_or_create(
             year=year,
             language=language,
-            defaults={"fingerprint": key, "payload": payload, "figures": figures},
+            defaults={
+                "fingerprint": key,
+                "payload": payload,
+                "rows": rows,
+                "rows_html": rows_html,
+                "figures": figures,
+            },
         )
+
+        def stored_rows():
+            return rows
+
     columns = [Column(concepts[pk], first) for pk, first in payload["columns"]]
-    rows = [
-        PageRow(group, mark_safe(html), [None if v is None else Decimal(v) for v in values])
-        for group, html, values in payload["rows"]
-    ]
-    rows, sort, order = sorted_rows(rows, columns, sort, order)
+    _none, sort, order = sorted_rows([], columns, sort, order)  # the order asked, understood
+
+    def page_rows():
+        rows = [
+            PageRow(group, mark_safe(html), [None if v is None else Decimal(v) for v in values])
+            for group, html, values in stored_rows()
+        ]
+        return sorted_rows(rows, columns, sort, order)[0]
+
+    in_stored_order = sort == PROVINCE and order == ASC
     return MatrixPage(
         year=year,
         years=payload["years"],
         columns=columns,
-        rows=rows,
+        load_rows=page_rows,
+        rows_html=mark_safe(rows_html) if in_stored_order else None,
         charts=[{"id": chart_id, "concept": concepts[pk]} for pk, chart_id in payload["charts"]],
         figures_blob=json_blob(payload["first_figure"], "chart-figures")
         if payload["first_figure"]
@@ -140,9 +167,9 @@ def national_page(
     )
 
 
-def _payload(matrix: NationalMatrix) -> tuple[dict, dict]:
-    """Return what NationalMatrixPage keeps of `matrix`, JSON only: the page, and every
-    ranking chart's figure by element id."""
+def _payload(matrix: NationalMatrix) -> tuple[dict, list, dict]:
+    """Return what NationalMatrixPage keeps of `matrix`, JSON only: the page, its rows (each
+    [group, HTML, sort values]) and every ranking chart's figure by element id."""
     figure = figure_formatter()
     memo = {}
     rows = []
@@ -164,12 +191,11 @@ def _payload(matrix: NationalMatrix) -> tuple[dict, dict]:
     page = {
         "columns": [[c.concept.pk, c.first_order] for c in matrix.columns],
         "years": matrix.years,
-        "rows": rows,
         "charts": chart_ids,
         # The first chart is drawn open, with the page; the others are fetched when opened.
         "first_figure": {chart_ids[0][1]: figures[chart_ids[0][1]]} if chart_ids else {},
     }
-    return page, figures
+    return page, rows, figures
 
 
 def _row_html(row: Row, matrix: NationalMatrix, figure, memo: dict) -> SafeString:

@@ -1,7 +1,9 @@
 """Reads behind the leadership dashboards: plain data, a fixed number of queries per page."""
 
+import functools
 import hashlib
 import inspect
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -24,7 +26,15 @@ from indicators.selectors import (
     with_progress_data,
 )
 from plans import access
-from plans.models import Agency, Plan, PlanStatusSnapshot, Project, Province, Responsibility
+from plans.models import (
+    Agency,
+    CountryVersion,
+    Plan,
+    PlanStatusSnapshot,
+    Project,
+    Province,
+    Responsibility,
+)
 
 
 def visible_statuses(user, plan: Plan, *, show_unapproved: bool) -> tuple[str, ...]:
@@ -517,3 +527,29 @@ def agency_groups(agencies) -> list[AgencyGroup]:
         province_id, province, code, name = row
         items.append(format_html('<li><a href="{}{}/">{}</a></li>', link, code, name))
     return groups
+
+
+def agency_list_groups(user) -> list[AgencyGroup]:
+    """Return the groups of the agency list of `user`: for a viewer who reaches every province,
+    kept under the country's version (plans.kept_parts)."""
+    from plans import kept_parts
+
+    if not kept_parts.reaches_country(user):
+        return agency_groups(agencies_with_work(user))
+    kept = kept_parts.kept(
+        "agencies",
+        code=_agency_list_code(),
+        render=lambda: json.dumps(
+            [
+                [group.province, str(group.items)]
+                for group in agency_groups(agencies_with_work(user))
+            ]
+        ),
+        rests_on=CountryVersion.APPROVED,
+    )
+    return [AgencyGroup(province, mark_safe(items)) for province, items in json.loads(kept)]
+
+
+@functools.cache
+def _agency_list_code() -> str:
+    return source_digest(agency_groups, agencies_with_work, agency_list_groups)

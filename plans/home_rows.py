@@ -5,6 +5,10 @@ through the template each row cost a few hundred variable lookups and filters, m
 page's time. Every text from the data goes through `escape`, as the template's autoescape did.
 """
 
+import functools
+import sys
+
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -12,8 +16,12 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from plans.dashboards import PlanSummary, ProvinceSummaries
+from plans import dashboards, kept_parts
+from plans.dashboards import PlanSummary, ProvinceSummaries, home_summaries, source_digest
+from plans.models import CountryVersion
 from plans.numbers import figure_formatter
+from plans.templatetags import figures
+from plans.templatetags.figures import status_columns
 
 
 def plan_rows(group: ProvinceSummaries, columns: list[tuple[str, str, str]]) -> list[SafeString]:
@@ -68,3 +76,36 @@ def _row(summary: PlanSummary, group, status_cells, labels, figure, today) -> Sa
 def home_groups(groups: list[ProvinceSummaries], columns) -> list[tuple]:
     """Return (group, its rows) for the home template."""
     return [(group, mark_safe("".join(plan_rows(group, columns)))) for group in groups]
+
+
+GROUPS_TEMPLATE = "plans/_home_groups.html"
+
+
+def groups_html(request, *, show_unapproved: bool) -> SafeString:
+    """Return the home page's plans, grouped by province of today's map, as HTML.
+
+    For a viewer who reaches every province and sees approved figures, the same for every
+    such viewer: kept under the country's version (plans.kept_parts).
+    """
+    user = request.user
+    if kept_parts.reaches_country(user) and not show_unapproved:
+        return mark_safe(
+            kept_parts.kept(
+                "home",
+                code=_code(),
+                render=lambda: _groups_html(request, show_unapproved=False),
+                rests_on=CountryVersion.APPROVED,
+            )
+        )
+    return _groups_html(request, show_unapproved=show_unapproved)
+
+
+def _groups_html(request, *, show_unapproved: bool) -> SafeString:
+    provinces = home_summaries(request.user, show_unapproved=show_unapproved)
+    groups = home_groups(provinces, status_columns())
+    return render_to_string(GROUPS_TEMPLATE, {"groups": groups}, request)
+
+
+@functools.cache
+def _code() -> str:
+    return source_digest(sys.modules[__name__], dashboards, figures, templates=(GROUPS_TEMPLATE,))

@@ -10,7 +10,11 @@ Two queries (plans, plan-years) for the items and the provinces' status, one for
 notices, whatever the number of plans and years.
 """
 
+import dataclasses
 import datetime
+import functools
+import json
+import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -18,8 +22,10 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from plans import access
+from plans import access, kept_parts, reporting
+from plans.dashboards import source_digest
 from plans.models import (
+    CountryVersion,
     Notice,
     Plan,
     PlanYear,
@@ -137,6 +143,10 @@ def inbox_for(user, *, today=None, everywhere: bool = True) -> Inbox:
     nationwide = everywhere and national
     if not (inbox.has_role or nationwide):
         return inbox
+    if nationwide and not inbox.has_role and kept_parts.reaches_country(user):
+        if today == timezone.localdate():
+            inbox.reporting = _country_reporting(user, today)
+            return inbox
     plans = list(reporting_plans(user) if nationwide else _own_plans(own))
     plan_years = _plan_years(plans, everywhere=nationwide, today=today, items=inbox.has_role)
     if inbox.has_role:
@@ -146,6 +156,59 @@ def inbox_for(user, *, today=None, everywhere: bool = True) -> Inbox:
     if nationwide or approves:
         inbox.reporting = _province_reporting(plans, plan_years, today=today)
     return inbox
+
+
+def item_count(user) -> int:
+    """Return the number of items waiting for `user` (the navigation bar's badge).
+
+    Shown on every page, and the same between two writes: kept under the country's version
+    (any write to a plan-year, a figure, a plan or a membership bumps it; for who enters no
+    figure, drafts do not), the day and the user's permissions (plans.kept_parts). Queries:
+    one when kept; otherwise inbox_for's and one write.
+    """
+    permissions = ",".join(sorted(user.get_all_permissions()))
+    count = kept_parts.kept(
+        f"inbox-count-{user.pk}",
+        code=f"{_code()}|{permissions}",
+        render=lambda: str(inbox_for(user, everywhere=False).count),
+        # Drafts make items for who enters figures only ("not submitted yet").
+        rests_on=CountryVersion.DATA if user.has_perm(access.ENTER) else CountryVersion.REPORTS,
+    )
+    return int(count)
+
+
+def _country_reporting(user, today) -> list[ProvinceReporting]:
+    """Return the reporting status of every province, kept under the country's `reports`
+    version (plans.kept_parts): drafts leave it, a submission or a return moves it."""
+
+    def render() -> str:
+        plans = list(reporting_plans(user))
+        plan_years = _plan_years(plans, everywhere=True, today=today, items=False)
+        return json.dumps(
+            [
+                [entry.province.pk, *[getattr(entry, name) for name in _COUNTS]]
+                for entry in _province_reporting(plans, plan_years, today=today)
+            ]
+        )
+
+    rows = json.loads(
+        kept_parts.kept(
+            "inbox-reporting", code=_code(), render=render, rests_on=CountryVersion.REPORTS
+        )
+    )
+    provinces = Province.objects.in_bulk([row[0] for row in rows])
+    return [
+        ProvinceReporting(provinces[row[0]], **dict(zip(_COUNTS, row[1:], strict=True)))
+        for row in rows
+    ]
+
+
+_COUNTS = [f.name for f in dataclasses.fields(ProvinceReporting) if f.name != "province"]
+
+
+@functools.cache
+def _code() -> str:
+    return source_digest(sys.modules[__name__], reporting)
 
 
 def unread_notices(inbox: Inbox, user) -> Inbox:

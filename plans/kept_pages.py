@@ -1,10 +1,11 @@
 """Render every kept page ahead of its readers: after a deploy, a rule change or a bulk load.
 
 The pages a leader opens most (home counts, each plan's dashboard, each province's year view,
-the national matrix) are kept per version of what they show and rendered again by the first
-reader after a change (docs/architecture.md). A deploy that changes the rendering code, or a
-rule change, makes every one of them old at once: the first minutes of the day would then be
-slow for everyone. `manage.py pages_refresh` renders them all beforehand, as a reader of
+the national matrix, a national leader's home, comparisons and agency list) are kept per
+version of what they show and rendered again by the first reader after a change
+(docs/architecture.md). A deploy that changes the rendering code, or a rule change, makes
+every one of them old at once: the first minutes of the day would then be slow for everyone.
+`manage.py pages_refresh` renders them all beforehand, as a reader of
 approved figures sees them (the default of every page), in every language of the portal.
 Draft views are still rendered by their first reader.
 """
@@ -18,11 +19,14 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import translation
 
+from indicators.compare_page import compare_body
+from indicators.models import IndicatorConcept
 from indicators.national import default_year, stored_entries
 from indicators.national_page import national_page
 from indicators.national_workbook import national_workbook_years
 from indicators.selectors import APPROVED_ONLY
-from plans import dashboard_page, dashboards
+from plans import dashboard_page, dashboards, home_rows
+from plans.inbox import inbox_for
 from plans.models import Plan, Province
 from plans.year_lines import year_lines
 
@@ -34,6 +38,7 @@ class Refreshed:
     year_views: int = 0
     national_years: int = 0
     entry_years: int = 0
+    country_parts: int = 0  # the national leader's home, agency list, comparisons, inbox
 
 
 def _everyone():
@@ -73,4 +78,20 @@ def pages_refresh(years: list[int] | None = None) -> Refreshed:
                     done.year_views += 1
                 national_page(year)
                 done.national_years += 1
+            done.country_parts += _country_parts(factory, everyone)
     return done
+
+
+def _country_parts(factory, everyone) -> int:
+    """Render the parts of the pages of the whole country (plans.kept_parts); return how many."""
+    request = factory.get(reverse("plans:home"))
+    request.user = everyone
+    home_rows.groups_html(request, show_unapproved=False)
+    dashboards.agency_list_groups(everyone)
+    inbox_for(everyone)  # the reporting status of every province
+    concepts = list(IndicatorConcept.objects.all())
+    for concept in concepts:
+        request = factory.get(reverse("indicators:concept-compare", args=[concept.code]))
+        request.user = everyone
+        compare_body(request, concept, show_unapproved=False)
+    return 3 + len(concepts)

@@ -484,6 +484,9 @@ class Plan(models.Model):
         if approved:
             bumps["approved_version"] = F("approved_version") + 1
         Plan.objects.filter(pk__in=matched).update(**bumps)
+        # Figures written as drafts leave every year's reporting state; a submission or a
+        # return saves its plan-year, which bumps `reports` (plans.signals).
+        CountryVersion.bump(approved=approved, reports=approved)
 
     @property
     def issued_display(self) -> str:
@@ -1022,9 +1025,6 @@ class ConceptVerdictSnapshot(models.Model):
     rules = models.CharField(max_length=16)
     # One list per entry, in the order of indicators.national.STORED_FIELDS.
     entries = models.JSONField(default=list)
-    # indicators.national.entries_digest(entries): the national page's fingerprint reads
-    # these, not the entries, so that a write that changes no entry keeps the page.
-    digest = models.CharField(max_length=32)
     computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -1122,6 +1122,10 @@ class NationalMatrixPage(models.Model):
     language = models.CharField(max_length=10)
     fingerprint = models.CharField(max_length=64)
     payload = models.JSONField(default=dict)
+    # Each row's [group, HTML, sort values], read only for another order than the default;
+    # the default order's rows as one text, which the page reads as is.
+    rows = models.JSONField(default=list)
+    rows_html = models.TextField(blank=True)
     # The ranking charts, by element id: read only when one is opened.
     figures = models.JSONField(default=dict)
     computed_at = models.DateTimeField(auto_now=True)
@@ -1137,6 +1141,87 @@ class NationalMatrixPage(models.Model):
 
     def __str__(self):
         return f"{self.year} {self.language}"
+
+
+class CountryVersion(models.Model):
+    """The version of the whole country's data: one row, bumped by every write to it.
+
+    The pages that show every province at once (a national leader's home, comparison, agency
+    list, the national matrix) would otherwise read every plan of the country on each request
+    just to learn whether what they keep is still current (docs/benchmark.md). Every write to
+    a model of plans, indicators or budgets that is not itself kept from them bumps this row in
+    the writer's own transaction (plans.signals: single saves and deletes; Plan.data_changed:
+    the bulk writes; a migration bumps it too), so a page kept under an older version is never
+    shown. Three counters, for what a kept part rests on:
+
+    - `data`: every write.
+    - `approved`: all but the writes that change no approved figure and nothing shown beside
+      them (drafts, a year submitted or returned, a leader's comment), as
+      Plan.approved_version.
+    - `reports`: all but figures written as drafts, which leave every year's reporting state
+      as it was (a year with drafts is not submitted, as one without).
+
+    A counter, not history.
+    """
+
+    data = models.PositiveBigIntegerField(default=0)
+    approved = models.PositiveBigIntegerField(default=0)
+    reports = models.PositiveBigIntegerField(default=0)
+
+    ROW = 1
+    APPROVED, REPORTS, DATA = "approved", "reports", "data"
+
+    class Meta:
+        verbose_name = _("country data version")
+        verbose_name_plural = _("country data versions")
+
+    def __str__(self):
+        return f"{self.data}/{self.approved}/{self.reports}"
+
+    @classmethod
+    def bump(cls, *, approved: bool = True, reports: bool = True, using=None) -> None:
+        """Record, in the caller's transaction, that the country's data changed."""
+        rows = cls.objects.db_manager(using)
+        bumps = {"data": F("data") + 1}
+        if approved:
+            bumps["approved"] = F("approved") + 1
+        if reports:
+            bumps["reports"] = F("reports") + 1
+        if not rows.filter(pk=cls.ROW).update(**bumps):
+            # A new or flushed database: the row comes back, then takes the bump.
+            rows.bulk_create([cls(pk=cls.ROW)], ignore_conflicts=True)
+            rows.filter(pk=cls.ROW).update(**bumps)
+
+    @classmethod
+    def current(cls) -> "CountryVersion":
+        """Return the country's version now (zeros on a database never written to)."""
+        return cls.objects.filter(pk=cls.ROW).first() or cls(pk=cls.ROW)
+
+
+class KeptPart(models.Model):
+    """A part of a page, rendered, kept for one CountryVersion (plans.kept_parts).
+
+    Kept per name and language, valid for one value of the counter of CountryVersion it rests
+    on, one day (what is late or due moves with the date) and the code that rendered it, all
+    in its fingerprint. Named after the page, or after the person it is for. A cache, so
+    without history.
+    """
+
+    name = models.CharField(max_length=60)
+    language = models.CharField(max_length=10)
+    fingerprint = models.CharField(max_length=80)
+    body = models.TextField()
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("kept page part")
+        verbose_name_plural = _("kept page parts")
+        constraints = [
+            models.UniqueConstraint(fields=["name", "language"], name="one_kept_part_per_view")
+        ]
+
+    def __str__(self):
+        return f"{self.name} {self.language}"
 
 
 class Notice(models.Model):

@@ -30,7 +30,6 @@ from plans import (
 )
 from plans.models import Agency, Plan
 from plans.spreadsheets import plan_workbook, progress, report, xlsx
-from plans.templatetags.figures import status_columns
 from plans.workflow import EditConflict, EntryRefused
 from plans.year_lines import plans_in_force, year_lines
 
@@ -75,16 +74,8 @@ def api_plan_detail(request, slug):
 @require_GET
 def home(request):
     show = pages.show_unapproved(request)
-    provinces = dashboards.home_summaries(request.user, show_unapproved=show)
-    return render(
-        request,
-        "plans/home.html",
-        {
-            "provinces": provinces,
-            "groups": home_rows.home_groups(provinces, status_columns()),
-            "show_unapproved": show,
-        },
-    )
+    groups = home_rows.groups_html(request, show_unapproved=show)
+    return render(request, "plans/home.html", {"groups": groups, "show_unapproved": show})
 
 
 @login_required
@@ -169,8 +160,9 @@ def year_view(request, province, year):
 @login_required
 @require_GET
 def agency_list(request):
-    agencies = dashboards.agencies_with_work(request.user)
-    return render(request, "plans/agency_list.html", {"groups": dashboards.agency_groups(agencies)})
+    return render(
+        request, "plans/agency_list.html", {"groups": dashboards.agency_list_groups(request.user)}
+    )
 
 
 @login_required

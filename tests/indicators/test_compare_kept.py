@@ -1,4 +1,5 @@
-"""The comparison page is kept per concept, language and reach (indicators.compare_page).
+"""The comparison page is kept per concept, language and reach (indicators.compare_page),
+and for a viewer who reaches the whole country, under the country's version.
 
 A new figure, target or indicator of any compared plan, a province's new name, the concept's
 unit, the figures asked for and the plans the viewer reaches each give another page; nothing
@@ -13,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from indicators.models import Actual, Comparator, ComparePage
+from plans.models import KeptPart
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +52,8 @@ def test_the_page_is_kept_and_read_back_without_judging_again(national, concept)
     again, queries = page(national, concept)
     assert again == first and "41" in first and "52" in first
     assert queries <= first_queries - 3  # no indicators, targets or figures; no write
-    assert ComparePage.objects.count() == 1
+    # A national leader's page is the country's: kept under its version (plans.kept_parts).
+    assert KeptPart.objects.filter(name=f"compare-{concept.pk}").count() == 1
 
 
 def test_a_new_figure_a_renamed_province_and_a_new_unit_show_at_once(national, concept):
@@ -73,7 +76,8 @@ def test_each_reach_has_its_own_page(client, national, concept):
     client.force_login(f.user(f.LEADER, province))
     own = page(client, concept)[0]
     assert "Bình Thuận" in own and "Hậu Giang" not in own
-    assert ComparePage.objects.count() == 2
+    assert KeptPart.objects.filter(name=f"compare-{concept.pk}").count() == 1
+    assert ComparePage.objects.count() == 1
 
 
 def test_draft_figures_only_for_who_may_see_them(client, concept):

@@ -202,13 +202,15 @@ def test_entry_header_counts_in_one_query_whatever_the_files(
     staff.get(url)
     with django_assert_max_num_queries(60) as few:
         staff.get(url)
+    few = list(few.captured_queries)  # the next request clears the log they are read from
     for _ in range(5):
         f.evidence_file(spent)
         f.evidence_file(f.actual(f.indicator(world.plan_a), year=2013))
-    with django_assert_max_num_queries(len(few.captured_queries)):
+    staff.get(url)  # the navigation bar's count, kept between two writes, kept again
+    with django_assert_max_num_queries(len(few)):
         response = staff.get(url)
     assert evidence_count_shown(response) == "11"
-    counts = [q["sql"] for q in few.captured_queries if "indicators_evidencefile" in q["sql"]]
+    counts = [q["sql"] for q in few if "indicators_evidencefile" in q["sql"]]
     assert len(counts) == 1 and "COUNT(" in counts[0].upper()
 
 

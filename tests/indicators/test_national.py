@@ -268,16 +268,16 @@ def test_queries_do_not_grow_with_provinces_plans_indicators_and_figures(
 
     # The first reader judges every plan in force, stores the entries and the rendered page.
     small_rows, cold_queries = rows_shown()
-    # The next ones: session, user, user and group permissions (reach), the fingerprint (plans,
-    # provinces, concepts), the stored page, its concepts.
-    assert rows_shown() == (small_rows, 9)
+    # The next ones: session, user, user and group permissions (reach), the country's version,
+    # the stored page, its concepts.
+    assert rows_shown() == (small_rows, 7)
     grow(4)
     # Four new plans, their provinces and concepts: the page is rendered again, and only the
     # four plans' entries are judged: the same queries as the first time, whatever the size.
     with django_assert_max_num_queries(cold_queries):
         response = client.get(url, {"year": YEAR})
     assert len(response.context["matrix"].rows) == small_rows + 4
-    assert rows_shown() == (small_rows + 4, 9)
+    assert rows_shown() == (small_rows + 4, 7)
     # Without a year, one more: the latest year with an approved figure.
     with django_assert_max_num_queries(10):
         assert client.get(url).context["matrix"].year == YEAR
@@ -339,27 +339,30 @@ def test_the_stored_page_follows_every_change_it_shows(figures, client, national
     assert "No plan in the system yet" not in shown
 
 
-def test_a_write_that_changes_no_entry_keeps_the_stored_page(figures, client, national):
-    """A draft figure, or one of an indicator no concept measures, leaves the page as it was."""
+def test_drafts_keep_the_stored_page_and_an_approved_figure_renders_it_again(
+    figures, client, national
+):
+    """Drafts, written as the entry screen writes them, leave the page as it was: it rests on
+    the country's approved version (plans.models.CountryVersion)."""
     from plans.models import NationalMatrixPage
+    from plans.workflow import FigureEdit, figures_save_versioned
 
     client.force_login(national)
     url = reverse("indicators:national")
     client.get(url, {"year": YEAR})
     kept = NationalMatrixPage.objects.get(year=YEAR)
-    report(HG, "UD-01", 2016, "90", status=Actual.Status.DRAFT)  # a draft: not in the matrix
-    unlinked = Indicator.objects.filter(plan__slug=HG, concept__isnull=True).first()
-    f.actual(unlinked, year=YEAR, value="1", status=APPROVED)
+    indicator = Indicator.objects.get(plan__slug=ST, code="UD-06")
+    edit = FigureEdit(indicator.pk, None, Actual(indicator=indicator, year=2016, value=1), 0)
+    figures_save_versioned([edit], fields=("value",), user=None)
+    assert Actual.objects.get(indicator=indicator, year=2016).status == Actual.Status.DRAFT
     client.get(url, {"year": YEAR})
-    assert NationalMatrixPage.objects.get(year=YEAR).fingerprint == kept.fingerprint
-    report(ST, "UD-06", 2014, "10")  # approved, but 2015's figure is still the one judged
-    client.get(url, {"year": YEAR})
-    assert NationalMatrixPage.objects.get(year=YEAR).fingerprint == kept.fingerprint
-    judged = Actual.objects.get(indicator__plan__slug=ST, indicator__code="UD-06", year=YEAR)
-    judged.value = Decimal("65")
-    judged.save()  # the figure judged in 2015: the page is rendered again
-    client.get(url, {"year": YEAR})
+    assert NationalMatrixPage.objects.get(year=YEAR).computed_at == kept.computed_at
+    stored = Actual.objects.get(indicator=indicator, year=YEAR)
+    stored.value = Decimal("65")
+    stored.save()  # the approved figure judged in 2015: the page is rendered again
+    page = client.get(url, {"year": YEAR}).content.decode()
     assert NationalMatrixPage.objects.get(year=YEAR).fingerprint != kept.fingerprint
+    assert ">65<" in page.replace(" ", "")
 
 
 def test_rankings_after_the_first_are_fetched_on_demand(figures, client, national):

@@ -11,7 +11,9 @@ from budgets.models import Disbursement
 from indicators.models import Actual, ComparePage, EvidenceFile, ReviewComment
 from plans.models import (
     ConceptVerdictSnapshot,
+    CountryVersion,
     DashboardPage,
+    KeptPart,
     NationalMatrixPage,
     Notice,
     PlanStatusSnapshot,
@@ -48,6 +50,8 @@ def test_every_model_of_our_apps_is_in_the_admin():
         YearRowsSnapshot,
         DashboardPage,
         ComparePage,
+        KeptPart,
+        CountryVersion,
     }
     assert ours == set(OUR_MODELS) | caches | {Notice, ReviewComment}
 

@@ -61,3 +61,20 @@ def test_a_year_outside_every_plan_or_the_calendar_is_refused(plan):
     with pytest.raises(CommandError, match="--year"):
         call_command("pages_refresh", "--year", "20251")
     call_command("pages_refresh", "--year", "2030")  # no plan in force: nothing to render
+
+
+def test_the_pages_of_the_whole_country_are_rendered_too(client, plan, capsys):
+    from plans.models import KeptPart
+
+    f.concept("internet-users-pct")
+    national = f.user(f.NATIONAL, None)  # a membership is data too: made before the refresh
+    call_command("pages_refresh")
+    # Home, agency list, reporting status and one comparison, in each of two languages.
+    assert "8 parts of the pages of the whole country" in capsys.readouterr().out
+    kept = {part.pk: part.computed_at for part in KeptPart.objects.all()}
+    names = set(KeptPart.objects.values_list("name", flat=True))
+    assert {"home", "agencies", "inbox-reporting"} <= names and len(kept) == 8
+    client.force_login(national)
+    for url in (reverse("plans:home"), reverse("plans:agency-list")):
+        assert client.get(url).status_code == 200
+    assert {part.pk: part.computed_at for part in KeptPart.objects.all()} == kept

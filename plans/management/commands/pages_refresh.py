@@ -27,5 +27,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Rendered: {done.dashboards} dashboards of {done.plans} plans, "
             f"{done.year_views} year views, {done.national_years} national matrices, "
-            f"national entries of {done.entry_years} years."
+            f"national entries of {done.entry_years} years, "
+            f"{done.country_parts} parts of the pages of the whole country."
         )
