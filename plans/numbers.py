@@ -195,6 +195,11 @@ class FigureRule:
 
 def check_figure(value: Decimal, rule: FigureRule) -> Decimal:
     """Return `value` if `rule` allows it; raise forms.ValidationError in Vietnamese otherwise."""
+    if not value.is_finite():  # a cell beyond what a float holds reads as infinity
+        raise forms.ValidationError(
+            _("A figure has at most %(digits)s digits before the decimal comma.")
+            % {"digits": FIGURE_DIGITS - FIGURE_PLACES}
+        )
     if value < 0 and not rule.negative:
         raise forms.ValidationError(_("A figure cannot be negative."))
     if rule.capped and value > 100:

@@ -12,6 +12,7 @@ how one of its rows becomes an object; exporting and importing both walk that de
 """
 
 import datetime
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -439,6 +440,10 @@ def _clean(value):
     if isinstance(value, datetime.date):
         return value.isoformat()
     if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        # A number beyond what a cell holds (1e308 and more reads as infinity): kept as the
+        # text it shows, which no field reads as a number, so the file is refused by name.
         return str(value)
     if isinstance(value, float) and value == int(value):
         return int(value)

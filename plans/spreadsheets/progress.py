@@ -316,6 +316,9 @@ def _check_plan_and_year(info: dict, plan: Plan, year: int, errors: list[str]) -
         )
 
 
+MAX_VERSION = 2**31 - 1  # what the version column (a PositiveIntegerField) holds
+
+
 def _file_version(row: xlsx.Row, errors: list[str]) -> int | None:
     """Return the version a row was downloaded at; None when the file does not say."""
     if row.refuse_unset_formulas(["version"], errors):
@@ -327,7 +330,14 @@ def _file_version(row: xlsx.Row, errors: list[str]) -> int | None:
         version = Decimal(xlsx.text(value))
     except InvalidOperation:
         version = None
-    if isinstance(value, bool) or version is None or version < 0 or version != int(version):
+    # Versions count saves: a non-whole, negative, infinite or absurdly large one was typed over.
+    if (
+        isinstance(value, bool)
+        or version is None
+        or not version.is_finite()
+        or not 0 <= version <= MAX_VERSION
+        or version != int(version)
+    ):
         errors.append(
             f"{row.where('version')}: «{value}» — "
             + _("this column must not be changed; download the template again.")

@@ -196,3 +196,14 @@ def test_money_stays_non_negative(staff, world, typed):
     book["Giải ngân"]["F2"] = typed
     assert upload(staff, world, as_upload(book)).status_code == 400
     assert not Disbursement.objects.exists()
+
+
+@pytest.mark.parametrize("value", ["Infinity", "-Infinity", "NaN"])
+def test_a_figure_beyond_any_number_is_refused_by_name(value):
+    # A cell of 1e308 and more reads as infinity from a workbook: refused, never a 500.
+    from django import forms
+
+    from plans.numbers import check_figure
+
+    with pytest.raises(forms.ValidationError, match="chữ số|digits"):
+        check_figure(Decimal(value), FigureRule(negative=True))

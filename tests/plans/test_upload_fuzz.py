@@ -11,7 +11,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
@@ -101,8 +101,16 @@ def figures_snapshot():
     )
 
 
+PLAIN = {"merge": False, "hide_first_sheet": False, "far_cell": None, "rename_sheet": False}
+
+
 @FUZZ
 @given(cell_edits=edits, shape=layout)
+# Found by this test, each a 500: a figure and a version too large for a float (read as
+# infinity), and a version too large for the database's integer.
+@example(cell_edits=[(1, 3, 7, 1.7976931348623155e308)], shape=PLAIN)
+@example(cell_edits=[(2, 2, 7, 1.7976931348623155e308)], shape=PLAIN)
+@example(cell_edits=[(2, 2, 7, 9_223_372_036_854_775_296)], shape=PLAIN)
 def test_progress_upload_answers_every_generated_file_without_a_crash(
     world, as_user, cell_edits, shape
 ):
@@ -123,6 +131,8 @@ def test_progress_upload_answers_every_generated_file_without_a_crash(
 
 @FUZZ
 @given(cell_edits=edits, shape=layout)
+# Found by this test: a number too large for a float (read as infinity) in a plan field was a 500.
+@example(cell_edits=[(1, 2, 2, 1.7976931348623155e308)], shape=PLAIN)
 def test_new_plan_import_answers_every_generated_file_without_a_crash(
     admin_client, cell_edits, shape
 ):
