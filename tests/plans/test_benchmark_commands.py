@@ -225,3 +225,19 @@ def test_loadtest_logs_in_and_browses_a_live_server_without_errors(settings, liv
     report = out.getvalue()
     assert "Logins: 1, errors 0" in report
     assert re.search(r"Requests: [1-9]\d*, errors: 0,", report), report
+
+
+def test_a_national_leaders_kept_home_follows_the_generated_data_and_its_removal(
+    settings, client
+):
+    # Bulk writes and raw deletes send no signal: the command bumps the country's version.
+    from tests import home_page
+
+    settings.DEBUG = True
+    client.force_login(f.user(f.NATIONAL, None))
+    assert not home_page.plan_slugs(client.get("/").content.decode())
+    call_command("benchmark_data", stdout=io.StringIO(), **TINY)
+    shown = home_page.plan_slugs(client.get("/").content.decode())
+    assert shown == set(Plan.objects.values_list("slug", flat=True)) and shown
+    call_command("benchmark_data", clear=True, stdout=io.StringIO())
+    assert not home_page.plan_slugs(client.get("/").content.decode())

@@ -34,6 +34,7 @@ from indicators.models import Actual, Comparator, Direction, Indicator, Indicato
 from plans import roles
 from plans.models import (
     Agency,
+    CountryVersion,
     Membership,
     Plan,
     PlanYear,
@@ -120,6 +121,8 @@ def bench_clear() -> Counter:
     filters = bench_filters()
     ours = {model for model, _lookup in filters}
     with transaction.atomic():
+        # Raw deletes send no signal: kept pages of the whole country are rendered again.
+        CountryVersion.bump()
         for model, lookup in filters:
             _delete(model._default_manager.filter(**lookup), ours, deleted)
         users = get_user_model().objects.filter(username__startswith=PREFIX)
@@ -769,6 +772,8 @@ class Command(BaseCommand):
         for n, province in enumerate(provinces):
             unit = province.current.pk
             with transaction.atomic():
+                # Bulk writes send no signal: kept pages of the whole country are rendered again.
+                CountryVersion.bump()
                 counts = generator.province(
                     province,
                     leader=leaders[unit],
