@@ -27,6 +27,7 @@ from plans.models import (
     Responsibility,
     Section,
     Sector,
+    WorkProgress,
 )
 from plans.resources import natural_key_resource
 from plans.roles import ADMIN
@@ -234,6 +235,24 @@ class PlanYearAdmin(StreamedExportMixin, ReadOnlyFigureMixin, SimpleHistoryAdmin
     search_fields = ["plan__title_folded"]
     autocomplete_fields = ["plan"]
     readonly_fields = ["submitted_by", "submitted_at", "reviewed_by", "reviewed_at"]
+
+
+@admin.register(WorkProgress)
+class WorkProgressAdmin(StreamedExportMixin, ReadOnlyFigureMixin, SimpleHistoryAdmin):
+    plan_field = "plan"
+    entry_url_name = "plans:work-entry"
+    resource_classes = [natural_key_resource(WorkProgress, ["plan", "year", "project", "duty"])]
+    list_display = ["plan", "year", "project", "duty", "state", "disbursed", "status"]
+    list_select_related = ["plan", "project", "duty", "duty__agency", "entered_by"]
+    list_filter = [
+        ("plan__province", admin.RelatedOnlyFieldListFilter),
+        ("plan", admin.RelatedOnlyFieldListFilter),
+        "year",
+        "state",
+        "status",
+    ]
+    search_fields = ["plan__title_folded", "project__code", "duty__code"]
+    readonly_fields = ["entered_by", "entered_at", "updated_at", "version"]
 
 
 class MembershipInline(admin.StackedInline):

@@ -21,6 +21,7 @@ from plans.fields import (
     limited_text_field,
     note_field,
 )
+from plans.numbers import NO_FIGURE, figure_shown
 
 # Plans in the seeds span 2011-2025 with horizons to 2030; the bounds only catch typos.
 MIN_YEAR = 1990
@@ -958,6 +959,110 @@ def is_late(*, due_on: datetime.date, submitted_on: datetime.date | None, today)
     if submitted_on is not None:
         return submitted_on > due_on
     return today > due_on
+
+
+class WorkProgress(ReportedFigure):
+    """How far one project, or one agency's duty, went in one year, as the Sở reports it.
+
+    A plan commits to projects and to duties of its agencies beside its numeric targets; the
+    yearly báo cáo says of each what was done and how far it is. Entered with the year's
+    figures, submitted and approved with them (plans.services), with history.
+    """
+
+    class State(models.TextChoices):
+        NOT_STARTED = "not_started", _("not started")
+        IN_PROGRESS = "in_progress", _("in progress")
+        DONE = "done", _("done")
+        STOPPED = "stopped", _("stopped")
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="work_progress"
+    )
+    project = models.ForeignKey(
+        "Project",
+        verbose_name=_("project"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="progress",
+    )
+    duty = models.ForeignKey(
+        "Responsibility",
+        verbose_name=_("duty"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="progress",
+    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=year_validators)
+    state = models.CharField(_("progress"), max_length=20, choices=State.choices)
+    reason = note_field(_("reason for stopping"))
+    account = note_field(_("what was done"))
+    # A project's money disbursed in the year, in million VND (budgets.models.money_field's
+    # digits); a duty has none.
+    disbursed = models.DecimalField(
+        _("disbursed (million VND)"), max_digits=20, decimal_places=4, null=True, blank=True
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("progress of a project or duty")
+        verbose_name_plural = _("progress of projects and duties")
+        ordering = ["plan_id", "year", "project_id", "duty_id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(project__isnull=False, duty__isnull=True)
+                | Q(project__isnull=True, duty__isnull=False),
+                name="work_progress_of_one_item",
+            ),
+            models.UniqueConstraint(
+                fields=["project", "year"],
+                condition=Q(project__isnull=False),
+                name="work_progress_one_per_project_year",
+            ),
+            models.UniqueConstraint(
+                fields=["duty", "year"],
+                condition=Q(duty__isnull=False),
+                name="work_progress_one_per_duty_year",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="stopped") | ~Q(reason=""),
+                name="work_progress_stopped_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(disbursed__isnull=True) | Q(disbursed__gte=0, project__isnull=False),
+                name="work_progress_money_of_projects",
+            ),
+            models.CheckConstraint(
+                condition=year_in_range("year"), name="work_progress_year_in_range"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.item} {self.year}: {self.get_state_display()}"
+
+    @property
+    def item(self):
+        return self.project if self.project_id else self.duty
+
+    def clean(self):
+        errors = {}
+        if self.state == self.State.STOPPED and not self.reason.strip():
+            errors["reason"] = _("Say why it stopped.")
+        if self.disbursed is not None and self.project_id is None:
+            errors["disbursed"] = _("Only a project has money disbursed.")
+        if self.disbursed is not None and self.disbursed < 0:
+            errors["disbursed"] = _("An amount cannot be negative.")
+        if errors:
+            raise ValidationError(errors)
+
+    def shown(self) -> str:
+        """Return the progress as an edit conflict shows it."""
+        shown = self.get_state_display() if self.state else NO_FIGURE
+        if self.disbursed is not None:
+            shown += f", {figure_shown(self.disbursed)}"
+        return shown
 
 
 class PlanStatusSnapshot(models.Model):

@@ -19,6 +19,7 @@ VIEW_OURS = [
     ("plans", "view_project"),
     ("plans", "view_responsibility"),
     ("plans", "view_planyear"),
+    ("plans", "view_workprogress"),
     ("indicators", "view_indicatorconcept"),
     ("indicators", "view_indicator"),
     ("indicators", "view_target"),

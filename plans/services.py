@@ -22,7 +22,7 @@ from budgets.models import Disbursement
 from indicators.models import Actual
 from plans import notices, roles
 from plans.fields import NOTE_LIMIT
-from plans.models import Membership, Notice, Plan, PlanYear, Province, ReviewStatus
+from plans.models import Membership, Notice, Plan, PlanYear, Province, ReviewStatus, WorkProgress
 from plans.roles import roles_ensure
 from plans.text import clean_text
 from plans.workflow import EntryRefused, plan_year_locked
@@ -249,7 +249,11 @@ def _figures_set_status(plan_year: PlanYear, status: str, *, user, reason: str) 
     """
     count = 0
     approved_changed = status == ReviewStatus.APPROVED
-    for model, plan_path in ((Actual, "indicator__plan"), (Disbursement, "line__plan")):
+    for model, plan_path in (
+        (Actual, "indicator__plan"),
+        (Disbursement, "line__plan"),
+        (WorkProgress, "plan"),
+    ):
         rows = list(model.objects.filter(**{plan_path: plan_year.plan, "year": plan_year.year}))
         for row in rows:
             approved_changed |= row.status == ReviewStatus.APPROVED

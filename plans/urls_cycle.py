@@ -14,6 +14,7 @@ urlpatterns = [
     path("plans/<slug:slug>/deadlines/", views_cycle.plan_deadlines, name="deadlines"),
     path("notices/", views_cycle.notice_list, name="notices"),
     path("plans/<slug:slug>/<int:year>/review/", views_review.plan_year_review, name="review"),
+    path("plans/<slug:slug>/<int:year>/tien-do/", views_cycle.work_entry, name="work-entry"),
     path(
         "plans/<slug:slug>/<int:year>/review/return/",
         views_review.plan_year_review_return,

@@ -7,8 +7,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from plans import access, notices, pages, reporting
-from plans.models import MAX_YEAR, MIN_YEAR, PlanYear
+from plans import access, notices, pages, reporting, work
+from plans.forms import WorkProgressForm
+from plans.models import MAX_YEAR, MIN_YEAR, PlanYear, WorkProgress
 
 
 def _reporting_for(request) -> reporting.ReportingStatus:
@@ -106,3 +107,32 @@ def notice_list(request):
             "has_email": bool(request.user.email),
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def work_entry(request, slug, year):
+    """The progress of the plan's projects and duties in a year, entered with its figures."""
+    plan = access.get_plan_for_user(request.user, slug, action=pages.action_of(request))
+    plan_year = pages.plan_year(plan, year)
+    projects, duties = work.work_rows(
+        plan, year, statuses=access.figure_statuses(request.user, plan)
+    )
+    data = request.POST if request.method == "POST" else None
+    forms_by_key = {}
+    for row in (*projects, *duties):
+        row.form = forms_by_key[row.key] = WorkProgressForm(data, row=row)
+
+    def save(inputs):
+        return work.work_save(plan=plan, year=year, user=request.user, rows=inputs)
+
+    done = _("Saved the progress of %(count)s project(s) and duties as draft.")
+    if request.method == "POST" and pages.entry_post(request, plan, year, forms_by_key, save, done):
+        return redirect("plans:work-entry", slug=plan.slug, year=year)
+    context = pages.entry_context(request, plan, year, plan_year) | {
+        "projects": projects,
+        "duties": duties,
+        "states": WorkProgress.State.choices,
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "plans/work_entry.html", context, status=status)

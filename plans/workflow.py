@@ -140,8 +140,11 @@ def _forget_snapshots(figures: list[ReportedFigure], *, approved: bool) -> None:
     """Bump the data version of the figures' plans: bulk writes send no save signals."""
     indicator_ids = {f.indicator_id for f in figures if hasattr(f, "indicator_id")}
     line_ids = {f.line_id for f in figures if hasattr(f, "line_id")}
-    if indicator_ids or line_ids:
-        Plan.data_changed(indicator_ids=indicator_ids, line_ids=line_ids, approved=approved)
+    plan_ids = {f.plan_id for f in figures if hasattr(f, "plan_id")}  # progress of work
+    if indicator_ids or line_ids or plan_ids:
+        Plan.data_changed(
+            plan_ids=plan_ids, indicator_ids=indicator_ids, line_ids=line_ids, approved=approved
+        )
 
 
 def _validate(figure: ReportedFigure) -> None:

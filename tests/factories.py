@@ -26,6 +26,7 @@ from plans.models import (
     Responsibility,
     Section,
     Sector,
+    WorkProgress,
 )
 
 _counter = itertools.count(1)
@@ -193,10 +194,21 @@ def grow_plan(plan_: Plan, indicators=2, lines=2, *, actual_status=None) -> Plan
     return plan_
 
 
+def work_progress(item, year=2013, state=WorkProgress.State.IN_PROGRESS, **fields) -> WorkProgress:
+    """Return the progress of a project or a duty (a Responsibility) in `year`, a draft."""
+    kind = "project" if isinstance(item, Project) else "duty"
+    return WorkProgress.objects.create(
+        plan=item.plan, year=year, state=state, **{kind: item}, **fields
+    )
+
+
 def small_plan(indicators=2, lines=2) -> Plan:
-    """Return a plan with sections, indicators (targets, actuals), budget lines and duties."""
+    """Return a plan with sections, indicators (targets, actuals), budget lines, duties and
+    the progress of a project and a duty."""
     plan_ = grow_plan(plan(), indicators, lines)
     PlanYear.objects.create(plan=plan_, year=2013)
+    work_progress(plan_.projects.first(), account="Đã khảo sát", disbursed=Decimal(10))
+    work_progress(plan_.responsibilities.first(), state=WorkProgress.State.DONE)
     staff = user(STAFF, plan_.province)
     for figures in (
         Actual.objects.filter(indicator__plan=plan_),

@@ -18,6 +18,7 @@ from plans.models import (
     Notice,
     PlanStatusSnapshot,
     PlanYear,
+    WorkProgress,
     YearRowsSnapshot,
 )
 from tests import factories as f
@@ -58,7 +59,7 @@ def test_every_model_of_our_apps_is_in_the_admin():
 
 # Figures and plan-year statuses change only on the entry screens and through the workflow;
 # evidence files are attached and removed on the evidence page.
-READ_ONLY_MODELS = {Actual, Disbursement, PlanYear, EvidenceFile}
+READ_ONLY_MODELS = {Actual, Disbursement, PlanYear, EvidenceFile, WorkProgress}
 
 
 @pytest.mark.parametrize("model", OUR_MODELS, ids=lambda m: m._meta.model_name)

@@ -227,9 +227,7 @@ def test_loadtest_logs_in_and_browses_a_live_server_without_errors(settings, liv
     assert re.search(r"Requests: [1-9]\d*, errors: 0,", report), report
 
 
-def test_a_national_leaders_kept_home_follows_the_generated_data_and_its_removal(
-    settings, client
-):
+def test_a_national_leaders_kept_home_follows_the_generated_data_and_its_removal(settings, client):
     # Bulk writes and raw deletes send no signal: the command bumps the country's version.
     from tests import home_page
 

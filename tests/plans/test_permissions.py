@@ -192,6 +192,16 @@ MATRIX = {
         lambda w: reverse("budgets:entry", args=[w.plan_a.slug, 2013]),
         expect(anonymous=302, staff_a=302, staff_b=404, leader_a=403, national=403, admin=302),
     ),
+    "plans:work-entry": (
+        "get",
+        lambda w: reverse("plans:work-entry", args=[w.plan_a.slug, 2013]),
+        expect(anonymous=302, staff_a=200, staff_b=404, leader_a=200, national=200, admin=200),
+    ),
+    "plans:work-entry:post": (
+        "post",
+        lambda w: reverse("plans:work-entry", args=[w.plan_a.slug, 2013]),
+        expect(anonymous=302, staff_a=302, staff_b=404, leader_a=403, national=403, admin=302),
+    ),
     "plans:submit": (
         "post",
         lambda w: reverse("plans:submit", args=[w.plan_a.slug, 2013]),
@@ -408,6 +418,10 @@ def post_data(world):
     for indicator in (world.percent, world.count):
         data[f"b{indicator.pk}-version"] = 0  # baselines page: nothing typed, nothing changes
     data |= {"day": 15, "month": 12, "read": "all"}  # deadlines as they are; notices page
+    for project in world.plan_a.projects.all():  # progress of projects and duties: none typed
+        data[f"wp{project.pk}-version"] = 0
+    for duty in world.plan_a.responsibilities.all():
+        data[f"wd{duty.pk}-version"] = 0
     return data
 
 

@@ -24,3 +24,4 @@ def test_the_administrator_role_holds_every_permission_of_our_apps():
     assert ("plans", "enter_figures") in codenames
     assert ("indicators", "change_target") in codenames
     assert ("budgets", "delete_disbursement") in codenames
+    assert ("plans", "delete_workprogress") in codenames  # a model added after the roles

@@ -1,0 +1,169 @@
+"""The yearly progress of projects and duties (issue #16): entered with the year's figures,
+submitted and approved with them, refused when the year is locked, with history."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from plans import services
+from plans.models import PlanYear, Project, ReviewStatus, WorkProgress
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+YEAR = 2013
+State = WorkProgress.State
+
+
+def url(world, year=YEAR):
+    return reverse("plans:work-entry", args=[world.plan_a.slug, year])
+
+
+def items(world):
+    return world.plan_a.projects.get(code="DA1"), world.plan_a.responsibilities.get(code="R1")
+
+
+def typed(world, *, project=None, duty=None, versions=(0, 0)) -> dict:
+    """Return the page's POST: each row's fields as typed (empty when not given)."""
+    first, second = items(world)
+    data = {f"wp{first.pk}-version": versions[0], f"wd{second.pk}-version": versions[1]}
+    for prefix, values in ((f"wp{first.pk}", project or {}), (f"wd{second.pk}", duty or {})):
+        for name, value in values.items():
+            data[f"{prefix}-{name}"] = value
+    return data
+
+
+def stored(world):
+    """Return the project's progress and the duty's."""
+    return (
+        WorkProgress.objects.get(project__isnull=False),
+        WorkProgress.objects.get(duty__isnull=False),
+    )
+
+
+def test_staff_enter_the_progress_of_a_project_and_a_duty(world, as_user):
+    staff = as_user(world.users["staff_a"])
+    page = staff.get(url(world)).content.decode()
+    assert "Trung tâm dữ liệu" in page and "Chủ trì triển khai" in page
+    response = staff.post(
+        url(world),
+        typed(
+            world,
+            project={
+                "state": State.IN_PROGRESS,
+                "account": "Đã lắp máy chủ",
+                "disbursed": "1.234,5",
+            },
+            duty={"state": State.DONE, "account": "Đã ban hành quy chế"},
+        ),
+    )
+    assert response.status_code == 302
+    project, duty = stored(world)
+    assert (project.state, project.disbursed, project.status) == (
+        State.IN_PROGRESS,
+        Decimal("1234.5"),
+        ReviewStatus.DRAFT,
+    )
+    assert project.entered_by == world.users["staff_a"] and project.version == 1
+    assert (duty.state, duty.account, duty.disbursed) == (State.DONE, "Đã ban hành quy chế", None)
+    assert WorkProgress.history.count() == 2
+    shown = staff.get(url(world)).content.decode()
+    assert "1.234,5" in shown and "Đã lắp máy chủ" in shown
+
+
+@pytest.mark.parametrize(
+    ("project", "field"),
+    [
+        ({"state": State.STOPPED}, "reason"),  # stopped without a reason
+        ({"account": "Đã làm"}, "state"),  # what was done, but no state
+        ({"state": State.DONE, "disbursed": "-5"}, "disbursed"),
+        ({"state": State.DONE, "disbursed": "12abc"}, "disbursed"),
+    ],
+)
+def test_bad_input_is_refused_by_name_and_nothing_is_written(world, as_user, project, field):
+    staff = as_user(world.users["staff_a"])
+    response = staff.post(url(world), typed(world, project=project, duty={"state": State.DONE}))
+    assert response.status_code == 400
+    form = next(row.form for row in response.context["projects"])
+    assert form.errors[field]
+    assert "Chưa lưu gì" in response.content.decode()
+    assert not WorkProgress.objects.exists()
+
+
+def test_a_recorded_progress_cannot_be_emptied(world, as_user):
+    staff = as_user(world.users["staff_a"])
+    staff.post(url(world), typed(world, duty={"state": State.DONE}))
+    response = staff.post(url(world), typed(world, duty={"state": ""}, versions=(0, 1)))
+    assert response.status_code == 400
+    assert WorkProgress.objects.get().state == State.DONE
+
+
+def test_a_submitted_year_is_locked_and_moves_with_the_figures(world, as_user):
+    staff = as_user(world.users["staff_a"])
+    f.actual(world.percent, year=YEAR)  # the year has a figure to submit
+    staff.post(url(world), typed(world, duty={"state": State.IN_PROGRESS}))
+    services.plan_year_submit(plan=world.plan_a, year=YEAR, user=world.users["staff_a"])
+    assert WorkProgress.objects.get().status == ReviewStatus.SUBMITTED
+    response = staff.post(url(world), typed(world, duty={"state": State.DONE}, versions=(0, 1)))
+    assert response.status_code == 400
+    assert "khóa" in response.content.decode()
+    assert WorkProgress.objects.get().state == State.IN_PROGRESS
+    services.plan_year_approve(plan=world.plan_a, year=YEAR, user=world.users["leader_a"])
+    assert WorkProgress.objects.get().status == ReviewStatus.APPROVED
+    assert PlanYear.objects.get(plan=world.plan_a, year=YEAR).status == ReviewStatus.APPROVED
+
+
+def test_drafts_are_shown_only_to_who_may_see_them(world, as_user):
+    as_user(world.users["staff_a"]).post(
+        url(world), typed(world, duty={"state": State.DONE, "account": "Bản nháp"})
+    )
+    assert "Bản nháp" in as_user(world.users["leader_a"]).get(url(world)).content.decode()
+    assert "Bản nháp" not in as_user(world.users["national"]).get(url(world)).content.decode()
+
+
+def test_a_second_editor_from_an_old_page_is_told_and_nothing_is_saved(world, as_user):
+    staff = as_user(world.users["staff_a"])
+    staff.post(url(world), typed(world, duty={"state": State.IN_PROGRESS}))
+    # Another page loaded before that save still says version 0.
+    response = staff.post(url(world), typed(world, duty={"state": State.DONE}))
+    assert response.status_code == 400
+    assert WorkProgress.objects.get().state == State.IN_PROGRESS
+
+
+def test_the_page_costs_the_same_queries_whatever_the_number_of_items(world, as_user):
+    staff = as_user(world.users["staff_a"])
+    staff.get(url(world))
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert staff.get(url(world)).status_code == 200
+        return len(captured)
+
+    few = queries()
+    for n in range(5):
+        project = f.project(world.plan_a, code=f"DA{n + 2}", name=f"Dự án {n}")
+        duty = f.responsibility(world.plan_a, world.agency, code=f"R{n + 2}", duties="Phối hợp")
+        for item, kind in ((project, "project"), (duty, "duty")):
+            WorkProgress.objects.create(
+                plan=world.plan_a, year=YEAR, state=State.DONE, **{kind: item}
+            )
+    staff.get(url(world))  # the navigation bar's count, kept between two writes, kept again
+    assert queries() == few
+
+
+def test_the_database_holds_the_rules_too(world):
+    from django.db import IntegrityError, transaction
+
+    project, duty = items(world)
+    rows = [
+        dict(project=project, duty=duty, state=State.DONE),  # two items
+        dict(duty=duty, state=State.STOPPED),  # stopped, no reason
+        dict(duty=duty, state=State.DONE, disbursed=Decimal(5)),  # money of a duty
+    ]
+    for fields in rows:
+        with pytest.raises(IntegrityError), transaction.atomic():
+            WorkProgress.objects.create(plan=world.plan_a, year=YEAR, **fields)
+    assert isinstance(project, Project)
