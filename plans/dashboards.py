@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Sum
+from django.db.models import Exists, OuterRef, Prefetch, Sum
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.html import format_html
@@ -34,6 +34,7 @@ from plans.models import (
     Project,
     Province,
     Responsibility,
+    WorkProgress,
 )
 
 
@@ -339,8 +340,16 @@ def plan_dashboard(plan: Plan, *, statuses: tuple[str, ...]) -> PlanDashboard:
         line_amounts.append(LineAmounts(line, dict(planned), dict(disbursed), unapproved))
     duties = defaultdict(list)
     agencies = {}
-    for responsibility in plan.responsibilities.select_related("agency", "section").order_by(
-        "position", "code"
+    # Each project's and duty's progress year by year, in the figures shown (`.progress_shown`).
+    progress = Prefetch(
+        "progress",
+        queryset=WorkProgress.objects.filter(status__in=statuses).order_by("year"),
+        to_attr="progress_shown",
+    )
+    for responsibility in (
+        plan.responsibilities.select_related("agency", "section")
+        .prefetch_related(progress)
+        .order_by("position", "code")
     ):
         agencies[responsibility.agency_id] = responsibility.agency
         duties[responsibility.agency_id].append(responsibility)
@@ -351,7 +360,9 @@ def plan_dashboard(plan: Plan, *, statuses: tuple[str, ...]) -> PlanDashboard:
         lines=line_amounts,
         budget_cells=dict(cells),
         projects=list(
-            plan.projects.select_related("lead_agency", "parent").order_by("position", "code")
+            plan.projects.select_related("lead_agency", "parent")
+            .prefetch_related(progress)
+            .order_by("position", "code")
         ),
         project_budgets=_project_budgets(line_amounts),
         duties_by_agency=[(agencies[pk], items) for pk, items in duties.items()],
@@ -474,16 +485,27 @@ def concept_comparison(user, concept: IndicatorConcept, *, show_unapproved: bool
 
 
 def agency_overview(user, agency: Agency):
-    """Return the projects the agency leads and the duties assigned to it, in reachable plans."""
+    """Return the projects the agency leads and the duties assigned to it, in reachable plans,
+    each with its approved progress year by year (`.progress_shown`). Four queries."""
     plans = access.plans_for_user(user)
+    progress = Prefetch(
+        "progress",
+        queryset=WorkProgress.objects.filter(status__in=APPROVED_ONLY).order_by("year"),
+        to_attr="progress_shown",
+    )
+    text = [f"plan__{name}" for name in Plan.TEXT_FIELDS]
     projects = list(
         Project.objects.filter(lead_agency=agency, plan__in=plans)
         .select_related("plan", "plan__province", "parent")
+        .defer(*text)
+        .prefetch_related(progress)
         .order_by("plan__first_year", "plan__slug", "position")
     )
     duties = list(
         Responsibility.objects.filter(agency=agency, plan__in=plans)
         .select_related("plan", "plan__province", "section")
+        .defer(*text)
+        .prefetch_related(progress)
         .order_by("plan__first_year", "plan__slug", "position")
     )
     return projects, duties

@@ -1042,9 +1042,21 @@ class WorkProgress(ReportedFigure):
     def __str__(self):
         return f"{self.item} {self.year}: {self.get_state_display()}"
 
+    # How each state looks on the pages (a Bootstrap colour), done green, stopped red.
+    TONES = {
+        State.NOT_STARTED: "secondary",
+        State.IN_PROGRESS: "info",
+        State.DONE: "success",
+        State.STOPPED: "danger",
+    }
+
     @property
     def item(self):
         return self.project if self.project_id else self.duty
+
+    @property
+    def tone(self) -> str:
+        return self.TONES[self.state]
 
     def clean(self):
         errors = {}

@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from django.db.models import Sum
 from django.utils import translation
+from django.utils.text import Truncator
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -31,8 +32,9 @@ from budgets.models import Allocation, Disbursement
 from indicators.achievement import Status
 from indicators.selectors import progress_of, with_progress_data
 from indicators.status_look import label_of
-from plans.models import Plan, Province
-from plans.numbers import format_figure
+from plans.models import Plan, Province, WorkProgress
+from plans.numbers import figure_text, format_figure
+from plans.work import WorkRow, work_rows
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 FONT = "Times New Roman"
@@ -169,11 +171,26 @@ class PlanPart:
     rows: list[TargetRow]
     tasks: list
     money: list
+    projects: list[WorkRow]  # each with its progress in the year (plans.work)
+    duties: list[WorkRow]
 
 
 def _part(plan: Plan, year: int, statuses) -> PlanPart:
     rows, tasks = target_rows(plan, year, statuses)
-    return PlanPart(plan, rows, tasks, money_by_source(plan, year, statuses))
+    projects, duties = work_rows(plan, year, statuses=statuses)
+    return PlanPart(plan, rows, tasks, money_by_source(plan, year, statuses), projects, duties)
+
+
+DUTY_WORDS = 25  # of a duty's printed text in the báo cáo's table
+
+
+def work_text(progress: WorkProgress | None) -> str:
+    """Return a project's or duty's progress in a year as the báo cáo writes it."""
+    if progress is None:
+        return "Chưa có báo cáo"
+    text = progress.get_state_display().capitalize()
+    detail = progress.reason if progress.state == WorkProgress.State.STOPPED else progress.account
+    return f"{text}: {detail}" if detail else text
 
 
 def plan_year_report(plan: Plan, year: int, statuses, *, draft: bool) -> ReportDocument:
@@ -217,7 +234,7 @@ def _build(parts: list[PlanPart], year, province, *, summary, name, draft) -> Re
         _targets_table(document, part.rows, year)
     _section(document, "II. NHIỆM VỤ, DỰ ÁN")
     for part in _labelled(document, parts):
-        _tasks(document, part.plan, part.tasks, year)
+        _tasks(document, part, year)
     _section(document, "III. VỐN ĐẦU TƯ")
     for part in _labelled(document, parts):
         _money_table(document, part.money, year)
@@ -262,32 +279,61 @@ def _targets_table(document, rows: list[TargetRow], year: int) -> None:
     )
 
 
-def _tasks(document, plan: Plan, tasks: list, year: int) -> None:
+def _tasks(document, part: PlanPart, year: int) -> None:
+    """Write the plan's tasks, projects and duties of agencies, each with its progress."""
+    tasks, projects, duties = part.tasks, part.projects, part.duties
+    letters = iter("abc")
     if tasks:
-        _paragraph(document, "a) Các nhiệm vụ", italic=True)
+        _paragraph(document, f"{next(letters)}) Các nhiệm vụ", italic=True)
         for progress in tasks:
             actual = progress.actuals.get(year)
             state = label_of(actual.progress) if actual and actual.progress else "Chưa có báo cáo"
             note = f" {actual.note}" if actual and actual.note else ""
             _paragraph(document, f"- {progress.indicator.name}: {state}.{note}")
-    projects = list(plan.projects.select_related("lead_agency").order_by("position", "code"))
     if projects:
-        _paragraph(document, f"{'b' if tasks else 'a'}) Các dự án ưu tiên", italic=True)
+        _paragraph(document, f"{next(letters)}) Các dự án ưu tiên", italic=True)
         _table(
             document,
-            ["TT", "Dự án, nhiệm vụ", "Cơ quan chủ trì", "Thời gian"],
+            [
+                "TT",
+                "Dự án, nhiệm vụ",
+                "Cơ quan chủ trì",
+                "Thời gian",
+                f"Tiến độ năm {year}",
+                f"Giải ngân năm {year} (triệu đồng)",
+            ],
             [
                 [
-                    project.number or str(index),
-                    project.name,
-                    project.lead_agency_printed or str(project.lead_agency or ""),
-                    project.period_printed or "",
+                    row.project.number or str(index),
+                    row.project.name,
+                    row.project.lead_agency_printed or str(row.project.lead_agency or ""),
+                    row.project.period_printed or "",
+                    work_text(row.current),
+                    figure_text(row.current.disbursed) if row.current else "",
                 ]
-                for index, project in enumerate(projects, start=1)
+                for index, row in enumerate(projects, start=1)
             ],
-            widths=[10, 85, 45, 25],
+            widths=[8, 55, 30, 18, 34, 20],
+            numeric=(5,),
         )
-    if not tasks and not projects:
+    if duties:
+        _paragraph(document, f"{next(letters)}) Nhiệm vụ của các cơ quan", italic=True)
+        _table(
+            document,
+            ["TT", "Cơ quan", "Nhiệm vụ được giao", f"Tiến độ năm {year}"],
+            [
+                [
+                    str(index),
+                    f"{row.duty.agency} ({row.duty.get_role_display()})",
+                    # Enough to name the duty: the plan prints it whole.
+                    Truncator(row.duty.duties).words(DUTY_WORDS, truncate=" …"),
+                    work_text(row.current),
+                ]
+                for index, row in enumerate(duties, start=1)
+            ],
+            widths=[8, 40, 77, 40],
+        )
+    if not tasks and not projects and not duties:
         _paragraph(document, "Kế hoạch không có nhiệm vụ, dự án được theo dõi.")
 
 

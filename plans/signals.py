@@ -14,7 +14,16 @@ from django.db import connections
 from django.db.models.signals import post_delete, post_migrate, post_save
 from simple_history.models import HistoricalChanges
 
-from plans.models import Agency, CountryVersion, Plan, Project, Responsibility, Section, Sector
+from plans.models import (
+    Agency,
+    CountryVersion,
+    Plan,
+    Project,
+    Responsibility,
+    Section,
+    Sector,
+    WorkProgress,
+)
 
 DATA_APPS = ("plans", "indicators", "budgets")
 # Kept from the data (verdicts, pages, the version itself) or written for one person (notices):
@@ -102,6 +111,8 @@ def connect() -> None:
     post_migrate.connect(_migrated, dispatch_uid="country-version-migrated")
     # A section's position orders the plan's rows on the pages that keep them (year view).
     version_with_plan(Project, Responsibility, Section)
+    # The dashboard shows each project's and duty's progress (a single save: the admin, a seed).
+    version_with_plan(WorkProgress)
     # Agencies and sectors are shared; a rename changes the pages of the plans naming them.
     post_save.connect(_renamed_agency, sender=Agency, dispatch_uid="version-agency")
     post_save.connect(_renamed_sector, sender=Sector, dispatch_uid="version-sector")

@@ -205,3 +205,30 @@ def test_a_provinces_report_holds_every_plan_in_force_merged_ones_included(leade
     assert any(line.startswith("Trong 4 chỉ tiêu định lượng:") for line in body)
     year_view = leader.get(reverse("plans:year-view", args=[can_tho.slug, YEAR])).content.decode()
     assert url in year_view
+
+
+def test_projects_and_duties_carry_their_progress_of_the_year(client, leader, plan):
+    from plans.models import WorkProgress
+
+    project = plan.projects.get(code="P1")
+    agency = f.agency(plan.province, name="Sở Tài chính")
+    duty = f.responsibility(plan, agency, code="R1", duties="Bố trí kinh phí thực hiện")
+    state = WorkProgress.State
+    f.work_progress(
+        project, year=YEAR, state=state.IN_PROGRESS, account="Đã lắp đặt máy chủ",
+        disbursed=Decimal("1234.5"), status=APPROVED,
+    )  # fmt: skip
+    f.work_progress(duty, year=YEAR, state=state.STOPPED, reason="Chưa có nguồn")  # a draft
+    _response, document = download(leader, plan, year=YEAR)
+    projects = cells(document.tables[2])
+    assert projects[0][4:] == [f"Tiến độ năm {YEAR}", f"Giải ngân năm {YEAR} (triệu đồng)"]
+    assert projects[1][4:] == ["Đang triển khai: Đã lắp đặt máy chủ", "1.234,5"]
+    assert "c) Nhiệm vụ của các cơ quan" in texts(document)  # after a) tasks, b) projects
+    duties = cells(document.tables[3])
+    assert duties[1][1:] == [
+        "Sở Tài chính (Chủ trì)",
+        "Bố trí kinh phí thực hiện",
+        "Chưa có báo cáo",  # its progress is a draft: not in the approved báo cáo
+    ]
+    _response, draft = download(leader, plan, year=YEAR, figures="all")
+    assert cells(draft.tables[3])[1][3] == "Dừng: Chưa có nguồn"

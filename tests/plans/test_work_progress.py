@@ -167,3 +167,67 @@ def test_the_database_holds_the_rules_too(world):
         with pytest.raises(IntegrityError), transaction.atomic():
             WorkProgress.objects.create(plan=world.plan_a, year=YEAR, **fields)
     assert isinstance(project, Project)
+
+
+def approve_year(world, year=YEAR):
+    f.actual(world.percent, year=year)
+    services.plan_year_submit(plan=world.plan_a, year=year, user=world.users["staff_a"])
+    services.plan_year_approve(plan=world.plan_a, year=year, user=world.users["leader_a"])
+
+
+def test_the_dashboard_shows_each_items_latest_approved_progress(world, as_user):
+    dashboard = reverse("plans:plan-dashboard", args=[world.plan_a.slug])
+
+    def leader_sees(**query) -> str:
+        return as_user(world.users["leader_a"]).get(dashboard, query).content.decode()
+
+    assert "chưa có báo cáo tiến độ" in leader_sees()
+    as_user(world.users["staff_a"]).post(
+        url(world), typed(world, duty={"state": State.IN_PROGRESS})
+    )
+    approve_year(world)
+    as_user(world.users["staff_a"]).post(
+        url(world, 2014),
+        typed(world, duty={"state": State.STOPPED, "reason": "Thiếu kinh phí"}),
+    )
+    page = leader_sees()  # the kept page follows the approval
+    assert "Đang triển khai (2013)" in page and "Thiếu kinh phí" not in page
+    # The draft of 2014 shows to who may see drafts, marked.
+    drafts = leader_sees(figures="all")
+    assert "Dừng (2014)" in drafts and "Thiếu kinh phí" in drafts
+    assert "2013: đang triển khai · 2014: dừng*" in drafts
+
+
+def test_the_agency_page_answers_what_an_agency_did_this_year(
+    world, as_user, django_assert_max_num_queries
+):
+    as_user(world.users["staff_a"]).post(
+        url(world),
+        typed(
+            world,
+            project={"state": State.DONE, "account": "Đã vận hành"},
+            duty={"state": State.IN_PROGRESS},
+        ),
+    )
+    approve_year(world)
+    leader = as_user(world.users["leader_a"])
+    page_url = reverse("plans:agency-detail", args=[world.agency.code])
+    page = leader.get(page_url).content.decode()
+    assert "Hoàn thành (2013)" in page and "Đang triển khai (2013)" in page
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert leader.get(page_url).status_code == 200
+        return len(captured)
+
+    few = queries()
+    for n in range(4):
+        plan = f.plan(world.province_a, slug=f"ke-hoach-{n}")
+        project = f.project(plan, code="DA1", name="Dự án", lead_agency=world.agency)
+        duty = f.responsibility(plan, world.agency, code="R1", duties="Chủ trì")
+        for item in (project, duty):
+            f.work_progress(item, status=ReviewStatus.APPROVED)
+    leader.get(page_url)  # the navigation bar's count, kept between two writes, kept again
+    with django_assert_max_num_queries(few):
+        page = leader.get(page_url).content.decode()
+    assert page.count("Đang triển khai (2013)") == 9
