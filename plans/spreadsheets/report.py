@@ -198,8 +198,17 @@ def _subtotal_row(sheet: xlsx.Sheet, label: str, first: int, last: int) -> None:
 
 
 def _projects_sheet(workbook, dashboard):
-    sheet = xlsx.Sheet(workbook, "Dự án", [8, 60, 36, 14, 60])
-    sheet.header([_("Number"), _("Project / task"), _("Lead agency"), _("Period"), _("Content")])
+    sheet = xlsx.Sheet(workbook, "Dự án", [8, 60, 36, 14, 60, 30, 18, 40])
+    sheet.header(
+        [
+            _("Number"),
+            _("Project / task"),
+            _("Lead agency"),
+            _("Period"),
+            _("Content"),
+            *_progress_titles(),
+        ]
+    )
     for project in dashboard.projects:
         lead = project.lead_agency_printed or (
             project.lead_agency.name if project.lead_agency else ""
@@ -211,13 +220,14 @@ def _projects_sheet(workbook, dashboard):
                 sheet.cell(lead, wrap=True),
                 project.period_printed,
                 sheet.cell(project.content, wrap=True),
+                *_progress_cells(sheet, project.progress_shown),
             ]
         )
 
 
 def _duties_sheet(workbook, dashboard):
-    sheet = xlsx.Sheet(workbook, "Phân công", [40, 14, 100])
-    sheet.header([_("Agency"), _("Role"), _("Duties as printed")])
+    sheet = xlsx.Sheet(workbook, "Phân công", [40, 14, 100, 30, 18, 40])
+    sheet.header([_("Agency"), _("Role"), _("Duties as printed"), *_progress_titles()])
     for agency, duties in dashboard.duties_by_agency:
         for duty in duties:
             sheet.append(
@@ -225,8 +235,30 @@ def _duties_sheet(workbook, dashboard):
                     sheet.cell(agency.name, wrap=True),
                     duty.get_role_display(),
                     sheet.cell(duty.duties, wrap=True),
+                    *_progress_cells(sheet, duty.progress_shown),
                 ]
             )
+
+
+def _progress_titles() -> list[str]:
+    return [_("Latest progress"), _("Disbursed (million VND)"), _("Progress year by year")]
+
+
+def _progress_cells(sheet: xlsx.Sheet, progress: list) -> list:
+    """Return a project's or duty's latest progress, its money of that year and its years."""
+    if not progress:
+        return [_("no progress reported"), None, None]
+    latest = progress[-1]
+    text = f"{latest.get_state_display().capitalize()} ({latest.year})"
+    detail = latest.reason if latest.state == latest.State.STOPPED else latest.account
+    years = "; ".join(f"{item.year}: {item.get_state_display()}" for item in progress)
+    return [
+        sheet.cell(f"{text}: {detail}" if detail else text, wrap=True),
+        sheet.cell(latest.disbursed, fmt=xlsx.DECIMAL_FORMAT)
+        if latest.disbursed is not None
+        else None,
+        sheet.cell(years, wrap=True),
+    ]
 
 
 CHARTS_AT_MOST = 12

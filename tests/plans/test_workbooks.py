@@ -168,3 +168,30 @@ def test_libreoffice_opens_the_progress_template_and_the_plan_workbook(client, r
     assert any(row[:2] == ["HT-1", "2015"] for row in sheets["Mục tiêu"])
     amounts = {row[4] for row in sheets["Kế hoạch vốn"][1:]}
     assert amounts == {"15000", "7500", "3000"}
+
+
+def test_the_report_lists_each_project_and_duty_with_its_progress(client, report_plan):
+    from plans.models import WorkProgress
+
+    state, approved = WorkProgress.State, Actual.Status.APPROVED
+    project = report_plan.projects.get(code="DA1")
+    duty = report_plan.responsibilities.get(code="R1")
+    f.work_progress(project, year=2013, state=state.IN_PROGRESS, status=approved)
+    f.work_progress(
+        project, year=2014, state=state.DONE, account="Đã vận hành",
+        disbursed=Decimal("1234.5"), status=approved,
+    )  # fmt: skip
+    f.work_progress(duty, year=2014, state=state.STOPPED, reason="Thiếu vốn")  # a draft
+    client.force_login(f.user(f.LEADER, report_plan.province))
+    _response, content = download(client, reverse("plans:plan-report", args=[report_plan.slug]))
+    book = load_workbook(io.BytesIO(content))
+    header = [c.value for c in book["Dự án"][1]]
+    assert header[5:] == ["Tiến độ gần nhất", "Giải ngân (triệu đồng)", "Tiến độ từng năm"]
+    row = next(r for r in book["Dự án"].iter_rows(values_only=True) if r[1] == "Trung tâm dữ liệu")
+    assert row[5:] == (
+        "Hoàn thành (2014): Đã vận hành",
+        1234.5,
+        "2013: đang triển khai; 2014: hoàn thành",
+    )
+    duties = list(book["Phân công"].iter_rows(values_only=True))
+    assert duties[1][3:] == ("chưa có báo cáo tiến độ", None, None)  # its draft is not shown
