@@ -29,7 +29,6 @@ from plans.templatetags import figures as figure_tags
 # The query strings whose page is kept: the plain page and the one with draft figures.
 KEPT_QUERIES = ("", "figures=all")
 ATTENTION_TEMPLATE = "plans/_dashboard_attention.html"
-WORK_TEMPLATE = "plans/_work_timeline.html"  # included by the body
 BODY_TEMPLATE = "plans/_dashboard_body.html"
 
 
@@ -149,5 +148,5 @@ def code() -> str:
     use: templates load once the apps are ready)."""
     modules = (sys.modules[__name__], dashboards, tables, forms, indicator_charts, budget_charts)
     return dashboards.source_digest(
-        *modules, figure_tags, templates=(ATTENTION_TEMPLATE, BODY_TEMPLATE, WORK_TEMPLATE)
+        *modules, figure_tags, templates=(ATTENTION_TEMPLATE, BODY_TEMPLATE)
     )

@@ -30,6 +30,7 @@ from plans import (
 )
 from plans.models import Agency, Plan
 from plans.spreadsheets import plan_workbook, progress, report, xlsx
+from plans.work import work_rows
 from plans.workflow import EditConflict, EntryRefused
 from plans.year_lines import plans_in_force, year_lines
 
@@ -310,7 +311,7 @@ def progress_template(request, slug, year):
     plan = access.get_plan_for_user(request.user, slug, action=access.Action.ENTER)
     pages.plan_year(plan, year)
     template = progress.progress_template(
-        plan, year, entry_rows(plan, year), disbursement_rows(plan, year)
+        plan, year, entry_rows(plan, year), disbursement_rows(plan, year), work_rows(plan, year)
     )
     return pages.xlsx_response(template)
 

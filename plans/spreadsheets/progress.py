@@ -2,32 +2,47 @@
 
 The upload is read in two steps: a preview that writes nothing and carries what it read in a
 signed payload, then one transaction when the user confirms. Both sheets of figures are
-declared once below; the writer and the reader both follow the declaration.
+declared once below (the projects and duties sheet in plans.spreadsheets.work_sheet); the writer
+and the reader both follow the declaration.
 
 Each row carries the version of its figure when the template was made. A figure saved by
 someone else since then is never overwritten unawares: a file still holding the older value
 changes nothing, a file changing it shows a conflict written only if the user ticks it.
 """
 
-from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.core import signing
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from budgets.models import MONEY_PLACES, Disbursement, FundingSource
+from budgets.models import Disbursement, FundingSource
 from budgets.services import DisbursementInput, disbursements_save
 from indicators.models import Actual
 from indicators.services import ActualInput, actuals_save
-from plans.models import Plan, PlanYear, ReportedFigure
+from plans.models import Plan, PlanYear
 from plans.numbers import FigureRule, figure_shown
 from plans.spreadsheets import xlsx
+from plans.spreadsheets.upload_rows import (
+    MONEY_RULE,
+    FieldChange,
+    FileRow,
+    ProgressPreview,
+    file_version,
+    rows_at_download,
+)
+from plans.spreadsheets.work_sheet import (
+    read_work_rows,
+    states_hint,
+    work_inputs,
+    work_records,
+    work_table,
+)
 from plans.spreadsheets.xlsx import Column
+from plans.work import work_save
 from plans.workflow import EditConflict, EntryRefused, locked_message
 
 SIGNING_SALT = "ictplan.progress-upload"
-MONEY_RULE = FigureRule.for_money("triệu đồng", places=MONEY_PLACES)
 CHOICES_HINT = ", ".join(str(label) for _code, label in Actual.Progress.choices)
 
 # The version of each row's figure when the template was made (0: none yet). An upload compares
@@ -81,15 +96,17 @@ BUDGET = xlsx.Table(
     ),
     freeze="C2",
 )
+WORK = work_table(VERSION_COLUMN)
 
 
-def progress_template(plan, year: int, entry_groups, budget_rows) -> xlsx.ReportFile:
+def progress_template(plan, year: int, entry_groups, budget_rows, work=((), ())) -> xlsx.ReportFile:
     """Return the workbook staff fill in for a plan and year, pre-filled with what is known."""
     workbook = xlsx.new_workbook(f"{plan.short_name} — {year}")
     guide = (
         "Nhập số theo cách viết tiếng Việt (1.234,5) hoặc nhập số trực tiếp. "
         "Không đổi tên cột, không thêm trang tính. Cột «Tiến độ» chỉ dùng cho mục tiêu định "
-        f"tính: {CHOICES_HINT}."
+        f"tính: {CHOICES_HINT}. Trang «{WORK.title}»: cột «Mức độ thực hiện» ghi một trong: "
+        f"{states_hint()}; việc dừng thực hiện ghi lý do."
     )
     INFO.write(
         workbook,
@@ -118,6 +135,7 @@ def progress_template(plan, year: int, entry_groups, budget_rows) -> xlsx.Report
             for cell in line_row.cells
         ),
     )
+    WORK.write(workbook, work_records(*work))
     name = f"Mẫu báo cáo {plan.slug} {year}"
     return xlsx.ReportFile(xlsx.save(workbook), f"{name}.xlsx")
 
@@ -146,125 +164,6 @@ def _indicator_record(row) -> dict:
     }
 
 
-@dataclass(frozen=True)
-class FieldChange:
-    name: str  # the column's header in the file
-    old: str
-    new: str
-    figure: bool = True  # the value, progress or amount; False for a note or evidence
-
-
-@dataclass
-class PreviewRow:
-    """One row of the upload: its figure now and in the file, and every field it changes."""
-
-    sheet: str
-    row: int
-    label: str
-    old: str
-    new: str
-    changes: list[FieldChange]
-    key: str = ""  # names the row in the payload and in the form's overwrite choice
-    # Saved by someone else after the template was made: the file's copy is older.
-    saved_since: bool = False
-    conflict: bool = False  # saved since, and changed in the file too: written only if chosen
-    saved_by: str = ""
-    saved_at: object = None
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.changes)
-
-    @property
-    def figure_changed(self) -> bool:
-        return any(change.figure for change in self.changes)
-
-    @property
-    def text_changes(self) -> list[FieldChange]:
-        return [change for change in self.changes if not change.figure]
-
-
-@dataclass
-class ProgressPreview:
-    plan: Plan
-    year: int
-    rows: list[PreviewRow] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    payload: str = ""
-
-    @property
-    def changed_count(self) -> int:
-        """Return how many rows confirming writes without being asked to overwrite."""
-        return sum(row.changed and not row.conflict for row in self.rows)
-
-    @property
-    def conflict_count(self) -> int:
-        return sum(row.conflict for row in self.rows)
-
-
-@dataclass
-class FileRow:
-    """One row of figures as the file holds it, before it is compared with what is stored."""
-
-    row: xlsx.Row
-    key: str
-    label: str
-    identity: tuple  # the stored figure's keys besides the year: (indicator,) or (line, source)
-    stored: ReportedFigure | None  # the figure now stored, its author joined
-    typed: dict  # the file's value by field; None or "" where the cell is blank
-    version: int | None  # the version downloaded; None from a template that has none
-
-    @property
-    def saved_since(self) -> bool:
-        """Return whether the stored figure is not the one the template was made from."""
-        return self.version is not None and self.version != (
-            self.stored.version if self.stored else 0
-        )
-
-    def compare(self, empty: dict, at_download: dict) -> tuple[dict, dict, bool]:
-        """Return (stored, to write, conflict) by field: what the file changed, kept otherwise.
-
-        The file is compared with the figure as it was downloaded, so a cell still holding that
-        older value changes nothing; a change to a figure saved since is a conflict.
-        """
-        fields = empty.keys()
-        stored = {name: getattr(self.stored, name) for name in fields} if self.stored else empty
-        downloaded = stored
-        if self.saved_since:
-            record = at_download.get((*self.identity, self.version))
-            if record is not None:
-                downloaded = {name: getattr(record, name) for name in fields}
-            elif self.version == 0:
-                downloaded = empty
-            # A lost version (no history record) leaves the stored figure: any difference
-            # from it is then a conflict, never a silent overwrite.
-        typed = {
-            name: value
-            for name, value in self.typed.items()
-            if value not in (None, "") and value != downloaded[name]
-        }
-        wanted = {**stored, **typed}
-        return stored, wanted, self.saved_since and wanted != stored
-
-    def show(self, preview: ProgressPreview, old: str, new: str, changes, conflict: bool) -> None:
-        entered_by = self.stored.entered_by if self.stored else None
-        preview.rows.append(
-            PreviewRow(
-                self.row.table.title,
-                self.row.number,
-                self.label,
-                old,
-                new,
-                changes,
-                key=self.key,
-                saved_since=self.saved_since,
-                conflict=conflict,
-                saved_by=str(entered_by or "") if self.saved_since else "",
-                saved_at=self.stored.updated_at if self.saved_since and self.stored else None,
-            )
-        )
-
-
 def progress_preview(plan: Plan, year: int, upload) -> ProgressPreview:
     """Read a filled progress template; return what would change, and every error. No writes."""
     preview = ProgressPreview(plan, year)
@@ -284,6 +183,7 @@ def progress_preview(plan: Plan, year: int, upload) -> ProgressPreview:
         _check_plan_and_year(info, plan, year, errors)
     actual_inputs = _read_indicator_rows(books, preview)
     disbursement_inputs = _read_budget_rows(books, preview)
+    work_inputs_read = read_work_rows(books, preview, table=WORK)
     if not errors:
         preview.payload = signing.dumps(
             {
@@ -291,6 +191,7 @@ def progress_preview(plan: Plan, year: int, upload) -> ProgressPreview:
                 "year": year,
                 "actuals": actual_inputs,
                 "disbursements": disbursement_inputs,
+                "work": work_inputs_read,
             },
             salt=SIGNING_SALT,
             compress=True,
@@ -314,60 +215,6 @@ def _check_plan_and_year(info: dict, plan: Plan, year: int, errors: list[str]) -
             _("This file is for the year %(other)s, not %(year)s.")
             % {"other": file_year, "year": year}
         )
-
-
-MAX_VERSION = 2**31 - 1  # what the version column (a PositiveIntegerField) holds
-
-
-def _file_version(row: xlsx.Row, errors: list[str]) -> int | None:
-    """Return the version a row was downloaded at; None when the file does not say."""
-    if row.refuse_unset_formulas(["version"], errors):
-        return None
-    value = row["version"].value
-    if value is None or xlsx.text(value) == "":
-        return None
-    try:
-        version = Decimal(xlsx.text(value))
-    except InvalidOperation:
-        version = None
-    # Versions count saves: a non-whole, negative, infinite or absurdly large one was typed over.
-    if (
-        isinstance(value, bool)
-        or version is None
-        or not version.is_finite()
-        or not 0 <= version <= MAX_VERSION
-        or version != int(version)
-    ):
-        errors.append(
-            f"{row.where('version')}: «{value}» — "
-            + _("this column must not be changed; download the template again.")
-        )
-        return None
-    return int(version)
-
-
-def _at_download(model, year: int, file_rows: list[FileRow], identity: tuple[str, ...]) -> dict:
-    """Return the history record of each figure saved since the download, by keys and version.
-
-    One query for the whole file, and none when no row was saved since.
-    """
-    wanted = [row for row in file_rows if row.saved_since and row.version]
-    if not wanted:
-        return {}
-    records = (
-        model.history.filter(
-            year=year,
-            version__in={row.version for row in wanted},
-            **{f"{identity[0]}__in": {row.identity[0] for row in wanted}},
-        )
-        .exclude(history_type="-")
-        .order_by("history_date", "history_id")
-    )
-    # The latest record of a version: a review changes the status, never the figure.
-    return {
-        (*(getattr(record, name) for name in identity), record.version): record
-        for record in records
-    }
 
 
 def _progress_code(row: xlsx.Row, errors: list[str]) -> str:
@@ -404,7 +251,7 @@ def _read_indicator_rows(books, preview: ProgressPreview) -> list[dict]:
         indicator = _indicator_once(row, indicators, seen, preview.errors)
         if indicator is not None:
             file_rows.append(_indicator_row(row, indicator, actuals.get(indicator.pk), preview))
-    at_download = _at_download(Actual, year, file_rows, ("indicator_id",))
+    at_download = rows_at_download(Actual, year, file_rows, ("indicator_id",))
     inputs = []
     for file_row in file_rows:
         entered = _indicator_entry(file_row, at_download, preview)
@@ -455,7 +302,7 @@ def _indicator_row(row: xlsx.Row, indicator, current, preview) -> FileRow:
             "note": row.text("note"),
             "evidence": row.text("evidence"),
         },
-        version=_file_version(row, errors),
+        version=file_version(row, errors),
     )
 
 
@@ -542,10 +389,10 @@ def _read_budget_rows(books, preview: ProgressPreview) -> list[dict]:
                 identity=(line.pk, source.pk),
                 stored=current.get((line.pk, source.pk)),
                 typed={"amount": amount},
-                version=_file_version(row, errors),
+                version=file_version(row, errors),
             )
         )
-    at_download = _at_download(Disbursement, year, file_rows, ("line_id", "source_id"))
+    at_download = rows_at_download(Disbursement, year, file_rows, ("line_id", "source_id"))
     inputs = []
     for file_row in file_rows:
         old, new, conflict = file_row.compare({"amount": None}, at_download)
@@ -615,12 +462,19 @@ def progress_apply(*, plan: Plan, year: int, payload: str, user, overwrite=()) -
 
     try:
         with transaction.atomic():
-            return _write(plan, year, wanted(data["actuals"]), wanted(data["disbursements"]), user)
+            return _write(
+                plan,
+                year,
+                wanted(data["actuals"]),
+                wanted(data["disbursements"]),
+                wanted(data.get("work", [])),  # none in a preview made before the sheet
+                user,
+            )
     except EditConflict as conflict:
         raise EntryRefused(_changed_since_preview(plan, conflict)) from conflict
 
 
-def _write(plan: Plan, year: int, actuals: list[dict], disbursements: list[dict], user) -> int:
+def _write(plan: Plan, year: int, actuals, disbursements, work, user) -> int:
     indicators = {i.pk: i for i in plan.indicators.all()}
     lines = {line.pk: line for line in plan.budget_lines.all()}
     sources = {s.pk: s for s in FundingSource.objects.all()}
@@ -652,6 +506,10 @@ def _write(plan: Plan, year: int, actuals: list[dict], disbursements: list[dict]
         count += disbursements_save(
             plan=plan, year=year, user=user, rows=disbursement_rows, reason=reason
         )
+    if work:
+        count += work_save(
+            plan=plan, year=year, user=user, rows=work_inputs(plan, work), reason=reason
+        )
     return count
 
 
@@ -661,8 +519,14 @@ def _changed_since_preview(plan: Plan, conflict: EditConflict) -> str:
     lines = {line.pk: line.code for line in plan.budget_lines.all()}
     sources = {s.pk: s.code for s in FundingSource.objects.all()}
     named = []
+    work = {
+        **{("project", p.pk): p.code for p in plan.projects.all()},
+        **{("duty", d.pk): d.code for d in plan.responsibilities.all()},
+    }
     for item in conflict.conflicts:
-        if isinstance(item.key, tuple):
+        if item.key in work:
+            what = work[item.key]
+        elif isinstance(item.key, tuple):
             line, source = item.key
             what = f"{lines.get(line, '?')}/{sources.get(source, '?')}"
         else:

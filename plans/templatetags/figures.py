@@ -71,3 +71,35 @@ def json_blob(value, element_id):
     return format_html(
         '<script id="{}" type="application/json">{}</script>', element_id, mark_safe(text)
     )
+
+
+@register.simple_tag
+def work_progress(progress) -> str:
+    """Return a project's or duty's latest progress and its years, from its progress by year.
+
+    Written here rather than by an included template: the dashboard shows it on every row.
+    """
+    from django.utils.translation import gettext as _
+
+    if not progress:
+        return format_html('<small class="text-muted">{}</small>', _("no progress reported"))
+    latest = progress[-1]
+    label = latest.get_state_display()
+    html = format_html(
+        '<span class="badge text-bg-{}" data-testid="work-state" title="{}">{} ({})</span>',
+        latest.tone,
+        latest.account,
+        label[:1].upper() + label[1:],
+        latest.year,
+    )
+    if latest.state == latest.State.STOPPED and latest.reason:
+        html += format_html(' <small class="text-danger">{}</small>', latest.reason)
+    if len(progress) > 1:
+        years = " · ".join(
+            f"{item.year}: {item.get_state_display()}{'' if item.status == 'approved' else '*'}"
+            for item in progress
+        )
+        html += format_html(
+            '<br><small class="text-muted" data-testid="work-timeline">{}</small>', years
+        )
+    return html

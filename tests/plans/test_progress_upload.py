@@ -61,7 +61,7 @@ def snapshot():
 
 def test_template_lists_indicators_targets_and_budget_lines(as_user, world):
     book = template(as_user(world.users["staff_a"]), world)
-    assert book.sheetnames == ["Thông tin", "Chỉ tiêu", "Giải ngân"]
+    assert book.sheetnames == ["Thông tin", "Chỉ tiêu", "Giải ngân", "Dự án, nhiệm vụ"]
     rows = {r[0].value: [c.value for c in r] for r in book["Chỉ tiêu"].iter_rows(min_row=2)}
     assert set(rows) == {"VT-1", "VT-2", "VT-3"}
     assert rows["VT-1"][4] == "trên 90% (mốc 2015)"

@@ -231,3 +231,92 @@ def test_the_agency_page_answers_what_an_agency_did_this_year(
     with django_assert_max_num_queries(few):
         page = leader.get(page_url).content.decode()
     assert page.count("Đang triển khai (2013)") == 9
+
+
+# The progress template's sheet of projects and duties.
+
+
+def fill_work(book, kind, code, **values):
+    sheet = book["Dự án, nhiệm vụ"]
+    header = [c.value for c in sheet[1]]
+    for row in sheet.iter_rows(min_row=2):
+        if (row[0].value, row[1].value) == (kind, code):
+            for column, value in values.items():
+                row[header.index(column)].value = value
+            return
+    raise AssertionError((kind, code))
+
+
+def test_the_template_carries_every_project_and_duty_and_reads_them_back(world, as_user):
+    from tests.plans.test_progress_upload import as_upload, confirm, template, upload
+
+    staff = as_user(world.users["staff_a"])
+    book = template(staff, world)
+    rows = list(book["Dự án, nhiệm vụ"].iter_rows(values_only=True))
+    assert [row[:2] for row in rows[1:]] == [("Dự án", "DA1"), ("Nhiệm vụ", "R1")]
+    fill_work(
+        book, "Dự án", "DA1", **{"Mức độ thực hiện": "Đang triển khai",
+        "Nội dung đã thực hiện": "Đã lắp máy chủ", "Giải ngân (triệu đồng)": "1.234,5"},
+    )  # fmt: skip
+    fill_work(book, "Nhiệm vụ", "R1", **{"Mức độ thực hiện": "hoàn thành"})
+    preview = upload(staff, world, as_upload(book))
+    assert preview.status_code == 200, preview.context["preview"].errors
+    shown = {row.label: (row.old, row.new) for row in preview.context["preview"].rows}
+    assert shown["DA1. Trung tâm dữ liệu"] == ("—", "Đang triển khai, 1.234,5")
+    assert not WorkProgress.objects.exists()  # a preview writes nothing
+    confirm(staff, world, preview)
+    project, duty = stored(world)
+    assert (project.state, project.account, project.disbursed) == (
+        State.IN_PROGRESS,
+        "Đã lắp máy chủ",
+        Decimal("1234.5"),
+    )
+    assert duty.state == State.DONE and WorkProgress.history.count() == 2
+    # The next template holds what was recorded, and a file that changes nothing writes nothing.
+    again = template(staff, world)
+    row = next(r for r in again["Dự án, nhiệm vụ"].iter_rows(values_only=True) if r[1] == "DA1")
+    assert row[4:8] == ("Đang triển khai", "Đã lắp máy chủ", None, 1234.5)
+    assert confirm(staff, world, upload(staff, world, as_upload(again))).status_code == 302
+    assert WorkProgress.history.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("kind", "code", "values", "column"),
+    [
+        ("Dự án", "DA1", {"Mức độ thực hiện": "xong rồi"}, "Mức độ thực hiện"),
+        ("Dự án", "DA1", {"Mức độ thực hiện": "dừng"}, "Lý do dừng"),
+        (
+            "Nhiệm vụ",
+            "R1",
+            {"Mức độ thực hiện": "hoàn thành", "Giải ngân (triệu đồng)": 5},
+            "Giải ngân",
+        ),
+        ("Dự án", "DA1", {"Nội dung đã thực hiện": "Đã làm"}, "Mức độ thực hiện"),
+    ],
+    ids=["unknown-state", "stopped-without-reason", "money-of-a-duty", "no-state"],
+)
+def test_the_sheet_refuses_bad_rows_by_place_and_writes_nothing(
+    world, as_user, kind, code, values, column
+):
+    from tests.plans.test_progress_upload import as_upload, template, upload
+
+    staff = as_user(world.users["staff_a"])
+    book = template(staff, world)
+    fill_work(book, kind, code, **values)
+    preview = upload(staff, world, as_upload(book)).context["preview"]
+    assert not preview.payload
+    (error,) = preview.errors
+    assert "Dự án, nhiệm vụ" in error and column in error
+    assert not WorkProgress.objects.exists()
+
+
+def test_a_template_made_before_the_sheet_still_uploads(world, as_user):
+    from tests.plans.test_progress_upload import as_upload, confirm, fill, template, upload
+
+    staff = as_user(world.users["staff_a"])
+    book = template(staff, world)
+    del book["Dự án, nhiệm vụ"]
+    fill(book, world.percent.code, "Thực hiện", 55)
+    preview = upload(staff, world, as_upload(book))
+    assert not preview.context["preview"].errors
+    assert confirm(staff, world, preview).status_code == 302
