@@ -486,8 +486,15 @@ def concept_comparison(user, concept: IndicatorConcept, *, show_unapproved: bool
 
 def agency_overview(user, agency: Agency):
     """Return the projects the agency leads and the duties assigned to it, in reachable plans,
-    each with its approved progress year by year (`.progress_shown`). Four queries."""
+    each with its approved progress year by year (`.progress_shown`).
+
+    An agency merged into another (a Sở TT&TT into the Sở KH&CN on 1/3/2025, that one into
+    the merged province's on 1/7/2025) carries on its work: the successor's page lists what
+    its predecessors led and held, each naming them. Four queries, and one per generation of
+    predecessors.
+    """
     plans = access.plans_for_user(user)
+    agencies = agency_and_predecessors(agency)
     progress = Prefetch(
         "progress",
         queryset=WorkProgress.objects.filter(status__in=APPROVED_ONLY).order_by("year"),
@@ -495,20 +502,31 @@ def agency_overview(user, agency: Agency):
     )
     text = [f"plan__{name}" for name in Plan.TEXT_FIELDS]
     projects = list(
-        Project.objects.filter(lead_agency=agency, plan__in=plans)
-        .select_related("plan", "plan__province", "parent")
+        Project.objects.filter(lead_agency__in=agencies, plan__in=plans)
+        .select_related("plan", "plan__province", "parent", "lead_agency")
         .defer(*text)
         .prefetch_related(progress)
         .order_by("plan__first_year", "plan__slug", "position")
     )
     duties = list(
-        Responsibility.objects.filter(agency=agency, plan__in=plans)
-        .select_related("plan", "plan__province", "section")
+        Responsibility.objects.filter(agency__in=agencies, plan__in=plans)
+        .select_related("plan", "plan__province", "section", "agency")
         .defer(*text)
         .prefetch_related(progress)
         .order_by("plan__first_year", "plan__slug", "position")
     )
     return projects, duties
+
+
+def agency_and_predecessors(agency: Agency) -> list[Agency]:
+    """Return `agency` and every agency merged into it, at any depth (one query a generation)."""
+    found, generation = [agency], [agency]
+    while generation:
+        generation = list(
+            Agency.objects.filter(successor__in=generation).exclude(pk__in=[a.pk for a in found])
+        )
+        found += generation
+    return found
 
 
 def agencies_with_work(user):

@@ -320,3 +320,20 @@ def test_a_template_made_before_the_sheet_still_uploads(world, as_user):
     preview = upload(staff, world, as_upload(book))
     assert not preview.context["preview"].errors
     assert confirm(staff, world, preview).status_code == 302
+
+
+def test_a_successor_agency_carries_on_its_predecessors_work(world, as_user):
+    import datetime
+    from html import unescape
+
+    khcn = f.agency(world.successor, name="Sở Khoa học và Công nghệ thành phố Cần Thơ")
+    world.agency.successor, world.agency.succeeded_on = khcn, datetime.date(2025, 7, 1)
+    world.agency.save()
+    page = as_user(world.users["leader_successor"]).get(
+        reverse("plans:agency-detail", args=[khcn.code])
+    )
+    assert page.status_code == 200
+    html = unescape(page.content.decode())
+    assert "Trung tâm dữ liệu" in html and "Chủ trì triển khai" in html
+    assert f"do {world.agency.name} chủ trì, đã hợp nhất vào cơ quan này" in html
+    assert f"giao cho {world.agency.name}, đã hợp nhất vào cơ quan này" in html
