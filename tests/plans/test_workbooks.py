@@ -160,9 +160,11 @@ def test_libreoffice_opens_the_progress_template_and_the_plan_workbook(client, r
         client, reverse("plans:progress-template", args=[report_plan.slug, 2014])
     )
     sheets = libreoffice_sheets(template)
-    assert set(sheets) == {"Thông tin", "Chỉ tiêu", "Giải ngân"}
+    assert set(sheets) == {"Thông tin", "Chỉ tiêu", "Giải ngân", "Dự án, nhiệm vụ"}
     rows = {row[0]: row for row in sheets["Chỉ tiêu"]}
     assert rows["HT-1"][5:7] == ["999", "1093410"]  # last year (a draft) and this year
+    work = {tuple(row[:2]) for row in sheets["Dự án, nhiệm vụ"][1:] if row}
+    assert work == {("Dự án", "NV1"), ("Dự án", "DA1"), ("Nhiệm vụ", "R1")}
     _r, workbook = download(client, reverse("plans:plan-workbook", args=[report_plan.slug]))
     sheets = libreoffice_sheets(workbook)
     assert any(row[:2] == ["HT-1", "2015"] for row in sheets["Mục tiêu"])
