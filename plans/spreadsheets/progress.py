@@ -29,6 +29,7 @@ from plans.spreadsheets.upload_rows import (
     FileRow,
     ProgressPreview,
     file_version,
+    row_text,
     rows_at_download,
 )
 from plans.spreadsheets.work_sheet import (
@@ -299,8 +300,8 @@ def _indicator_row(row: xlsx.Row, indicator, current, preview) -> FileRow:
             # A qualitative objective has a progress, never a value.
             "value": None if indicator.is_qualitative else value,
             "progress": _progress_code(row, errors),
-            "note": row.text("note"),
-            "evidence": row.text("evidence"),
+            "note": row_text(row, "note", errors),
+            "evidence": row_text(row, "evidence", errors),
         },
         version=file_version(row, errors),
     )

@@ -11,8 +11,9 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 from budgets.models import MONEY_PLACES
+from plans.fields import NOTE_LIMIT
 from plans.models import Plan, ReportedFigure
-from plans.numbers import FigureRule
+from plans.numbers import FigureRule, format_figure
 from plans.spreadsheets import xlsx
 
 MONEY_RULE = FigureRule.for_money("triệu đồng", places=MONEY_PLACES)
@@ -189,3 +190,17 @@ def rows_at_download(model, year: int, file_rows: list[FileRow], identity: tuple
         (*(getattr(record, name) for name in identity), record.version): record
         for record in records
     }
+
+
+def row_text(row: xlsx.Row, field: str, errors: list[str], *, limit: int = NOTE_LIMIT) -> str:
+    """Return the text of a cell; record an error if it is longer than its field holds
+    (a longer text would fail the save after the preview showed it as fine)."""
+    value = row.text(field)
+    if len(value) > limit:
+        errors.append(
+            f"{row.where(field)}: "
+            + _("at most %(limit)s characters (this cell has %(count)s); shorten it.")
+            % {"limit": format_figure(Decimal(limit)), "count": format_figure(Decimal(len(value)))}
+        )
+        return ""
+    return value

@@ -20,6 +20,7 @@ from plans.spreadsheets.upload_rows import (
     FileRow,
     ProgressPreview,
     file_version,
+    row_text,
     rows_at_download,
 )
 from plans.spreadsheets.xlsx import Column
@@ -132,8 +133,8 @@ def read_work_rows(books, preview: ProgressPreview, *, table: xlsx.Table) -> lis
                 stored=stored.get((kind, item.pk)),
                 typed={
                     "state": states.get(typed_state, ""),
-                    "account": row.text("account").strip(),
-                    "reason": row.text("reason").strip(),
+                    "account": row_text(row, "account", errors).strip(),
+                    "reason": row_text(row, "reason", errors).strip(),
                     "disbursed": disbursed,
                 },
                 version=file_version(row, errors),

@@ -337,3 +337,36 @@ def test_a_successor_agency_carries_on_its_predecessors_work(world, as_user):
     assert "Trung tâm dữ liệu" in html and "Chủ trì triển khai" in html
     assert f"do {world.agency.name} chủ trì, đã hợp nhất vào cơ quan này" in html
     assert f"giao cho {world.agency.name}, đã hợp nhất vào cơ quan này" in html
+
+
+@pytest.mark.parametrize(
+    ("sheet", "column"),
+    [
+        ("Chỉ tiêu", "Ghi chú"),
+        ("Chỉ tiêu", "Minh chứng"),
+        ("Dự án, nhiệm vụ", "Nội dung đã thực hiện"),
+    ],
+)
+def test_a_text_longer_than_its_field_is_refused_in_the_preview_not_a_500(
+    world, as_user, sheet, column
+):
+    # Found while building the sheet: a 3.000-character note passed the preview, then the
+    # confirmation failed with a 500.
+    from indicators.models import Actual
+    from tests.plans.test_progress_upload import as_upload, fill, template, upload
+
+    staff = as_user(world.users["staff_a"])
+    book = template(staff, world)
+    fill(book, world.percent.code, "Thực hiện", 50)
+    fill_work(book, "Dự án", "DA1", **{"Mức độ thực hiện": "Hoàn thành"})
+    if sheet == "Chỉ tiêu":
+        fill(book, world.percent.code, column, "x" * 3000)
+    else:
+        fill_work(book, "Dự án", "DA1", **{column: "x" * 3000})
+    response = upload(staff, world, as_upload(book))
+    preview = response.context["preview"]
+    assert response.status_code == 400 and not preview.payload
+    (error,) = preview.errors
+    assert sheet in error and column in error and "tối đa 2.000 ký tự (ô này có 3.000)" in error
+    assert not Actual.objects.filter(indicator=world.percent, value=50).exists()
+    assert not WorkProgress.objects.exists()
