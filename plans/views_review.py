@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from plans import access, pages, review, services
+from plans import access, pages, review, services, work
 from plans.models import PlanYear
 from plans.workflow import EntryRefused
 
@@ -16,13 +16,17 @@ ROW_FIELD = "row-"  # the name of a row's comment field: "row-<indicator id>"
 def _review_page(request, plan, year: int, *, typed=None, status: int = 200):
     """Render the review screen; `typed`: the refused return's row comments, to keep them."""
     plan_year = pages.plan_year(plan, year)
-    groups = review.review_rows(plan, year, statuses=access.figure_statuses(request.user, plan))
+    statuses = access.figure_statuses(request.user, plan)
+    groups = review.review_rows(plan, year, statuses=statuses)
+    projects, duties = work.work_rows(plan, year, statuses=statuses)
     posted, typed = typed is not None, typed or {}
     for group in groups:
         for row in group.rows:
             row.typed = typed.get(row.indicator.pk, "")
     context = pages.entry_context(request, plan, year, plan_year) | {
         "groups": groups,
+        # What the year reports of its projects and duties is approved with its figures.
+        "work": [row for row in (*projects, *duties) if row.current],
         "can_decide": access.can_approve(request.user, plan)
         and plan_year.status == PlanYear.Status.SUBMITTED,
         "typed_comment": request.POST.get("comment", "") if posted else "",

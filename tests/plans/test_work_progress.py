@@ -370,3 +370,18 @@ def test_a_text_longer_than_its_field_is_refused_in_the_preview_not_a_500(
     assert sheet in error and column in error and "tối đa 2.000 ký tự (ô này có 3.000)" in error
     assert not Actual.objects.filter(indicator=world.percent, value=50).exists()
     assert not WorkProgress.objects.exists()
+
+
+def test_the_leader_reviews_the_years_progress_before_approving_it(world, as_user):
+    f.actual(world.percent, year=YEAR)
+    as_user(world.users["staff_a"]).post(
+        url(world),
+        typed(world, project={"state": State.DONE, "account": "Đã nghiệm thu", "disbursed": "250"}),
+    )
+    services.plan_year_submit(plan=world.plan_a, year=YEAR, user=world.users["staff_a"])
+    page = as_user(world.users["leader_a"]).get(
+        reverse("plans:review", args=[world.plan_a.slug, YEAR])
+    )
+    html = page.content.decode()
+    assert 'data-testid="review-work"' in html
+    assert "Đã nghiệm thu" in html and "Hoàn thành" in html and ">250<" in html.replace(" ", "")
