@@ -480,14 +480,16 @@ class Plan(models.Model):
             plans |= Q(indicators__in=list(indicator_ids))
         if line_ids:
             plans |= Q(budget_lines__in=list(line_ids))
+        # The country's row first, as every single save's signal does (plans.signals): writers
+        # then lock the two in one order and never wait on each other in a circle.
+        # Figures written as drafts leave every year's reporting state; a submission or a
+        # return saves its plan-year, which bumps `reports` (plans.signals).
+        CountryVersion.bump(approved=approved, reports=approved)
         matched = Plan.objects.filter(plans).values("pk")
         bumps = {"data_version": F("data_version") + 1}
         if approved:
             bumps["approved_version"] = F("approved_version") + 1
         Plan.objects.filter(pk__in=matched).update(**bumps)
-        # Figures written as drafts leave every year's reporting state; a submission or a
-        # return saves its plan-year, which bumps `reports` (plans.signals).
-        CountryVersion.bump(approved=approved, reports=approved)
 
     @property
     def issued_display(self) -> str:
