@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import Truncator
+from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -1059,6 +1059,16 @@ class WorkProgress(ReportedFigure):
     @property
     def tone(self) -> str:
         return self.TONES[self.state]
+
+    @property
+    def state_title(self) -> str:
+        """Return the state as it heads a line: "Đang triển khai"."""
+        return capfirst(self.get_state_display())
+
+    @property
+    def detail(self) -> str:
+        """Return what a report says beside the state: why it stopped, else what was done."""
+        return self.reason if self.state == self.State.STOPPED else self.account
 
     def clean(self):
         errors = {}

@@ -188,9 +188,7 @@ def work_text(progress: WorkProgress | None) -> str:
     """Return a project's or duty's progress in a year as the báo cáo writes it."""
     if progress is None:
         return "Chưa có báo cáo"
-    text = progress.get_state_display().capitalize()
-    detail = progress.reason if progress.state == WorkProgress.State.STOPPED else progress.account
-    return f"{text}: {detail}" if detail else text
+    return f"{progress.state_title}: {progress.detail}" if progress.detail else progress.state_title
 
 
 def plan_year_report(plan: Plan, year: int, statuses, *, draft: bool) -> ReportDocument:

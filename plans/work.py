@@ -15,6 +15,11 @@ from plans.models import Plan, Project, Responsibility, WorkProgress
 from plans.workflow import FigureEdit, figures_save_versioned, plan_year_for_entry
 
 
+def work_key(project_id: int | None, duty_id: int | None) -> tuple[str, int]:
+    """Return how pages and saves name a project's or a duty's progress: ("project", id)."""
+    return ("project", project_id) if project_id else ("duty", duty_id)
+
+
 @dataclass
 class WorkRow:
     """A project or a duty, with the progress shown for the year (None when none)."""
@@ -30,7 +35,7 @@ class WorkRow:
 
     @property
     def key(self) -> tuple[str, int]:
-        return ("project", self.project.pk) if self.project else ("duty", self.duty.pk)
+        return work_key(self.project and self.project.pk, self.duty and self.duty.pk)
 
 
 def work_rows(plan: Plan, year: int, *, statuses=None) -> tuple[list[WorkRow], list[WorkRow]]:
@@ -73,7 +78,7 @@ class WorkInput:
 
     @property
     def key(self) -> tuple[str, int]:
-        return ("project", self.project.pk) if self.project else ("duty", self.duty.pk)
+        return work_key(self.project and self.project.pk, self.duty and self.duty.pk)
 
 
 WRITTEN = ("state", "reason", "account", "disbursed")
@@ -84,17 +89,12 @@ def work_save(*, plan: Plan, year: int, user, rows: list[WorkInput], reason: str
     """Write the changed progress of `plan`'s projects and duties in `year` as drafts; return
     how many. All or nothing, refused in a submitted or approved year."""
     plan_year_for_entry(plan, year)
-    existing = {}
-    stored = (
-        WorkProgress.objects.select_for_update(of=("self",))
+    existing = {
+        work_key(progress.project_id, progress.duty_id): progress
+        for progress in WorkProgress.objects.select_for_update(of=("self",))
         .select_related("entered_by")
         .filter(plan=plan, year=year)
-    )
-    for progress in stored:
-        key = (
-            ("project", progress.project_id) if progress.project_id else ("duty", progress.duty_id)
-        )
-        existing[key] = progress
+    }
     edits = []
     for row in rows:
         item = row.project or row.duty

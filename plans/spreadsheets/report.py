@@ -249,8 +249,8 @@ def _progress_cells(sheet: xlsx.Sheet, progress: list) -> list:
     if not progress:
         return [_("no progress reported"), None, None]
     latest = progress[-1]
-    text = f"{latest.get_state_display().capitalize()} ({latest.year})"
-    detail = latest.reason if latest.state == latest.State.STOPPED else latest.account
+    text = f"{latest.state_title} ({latest.year})"
+    detail = latest.detail
     years = "; ".join(f"{item.year}: {item.get_state_display()}" for item in progress)
     return [
         sheet.cell(f"{text}: {detail}" if detail else text, wrap=True),

@@ -8,6 +8,7 @@ sheets; a template made before this sheet existed uploads as it always did.
 
 from decimal import Decimal
 
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
@@ -24,7 +25,7 @@ from plans.spreadsheets.upload_rows import (
     rows_at_download,
 )
 from plans.spreadsheets.xlsx import Column
-from plans.work import WorkInput, WorkRow
+from plans.work import WorkInput, WorkRow, work_key
 
 PROJECT, DUTY = "Dự án", "Nhiệm vụ"
 EMPTY = {"state": "", "account": "", "reason": "", "disbursed": None}
@@ -42,8 +43,7 @@ def _label(state: str) -> str:
     if not state:
         return ""
     with override("vi"):
-        label = str(State(state).label)
-    return label[:1].upper() + label[1:]
+        return capfirst(str(State(state).label))
 
 
 def states_hint() -> str:
@@ -103,7 +103,7 @@ def read_work_rows(books, preview: ProgressPreview, *, table: xlsx.Table) -> lis
         DUTY.casefold(): {d.code: d for d in plan.responsibilities.select_related("agency")},
     }
     stored = {
-        ("project" if p.project_id else "duty", p.project_id or p.duty_id): p
+        work_key(p.project_id, p.duty_id): p
         for p in WorkProgress.objects.filter(plan=plan, year=year).select_related("entered_by")
     }
     states, seen, found = _states(), {}, []

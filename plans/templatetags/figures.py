@@ -84,12 +84,11 @@ def work_progress(progress) -> str:
     if not progress:
         return format_html('<small class="text-muted">{}</small>', _("no progress reported"))
     latest = progress[-1]
-    label = latest.get_state_display()
     html = format_html(
         '<span class="badge text-bg-{}" data-testid="work-state" title="{}">{} ({})</span>',
         latest.tone,
         latest.account,
-        label[:1].upper() + label[1:],
+        latest.state_title,
         latest.year,
     )
     if latest.state == latest.State.STOPPED and latest.reason:
