@@ -1,5 +1,5 @@
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -24,15 +24,20 @@ def entry(request, slug, year):
             )
             forms_by_key[(row.line.pk, cell.source.pk)] = cell.form
 
-    def save(inputs):
-        return disbursements_save(plan=plan, year=year, user=request.user, rows=inputs)
-
-    done = _("Saved %(count)s amount(s) as draft.")
-    if request.method == "POST" and pages.entry_post(request, plan, year, forms_by_key, save, done):
-        return redirect("budgets:entry", slug=plan.slug, year=year)
-    context = pages.entry_context(request, plan, year, plan_year) | {"rows": rows}
-    status = 400 if request.method == "POST" else 200
-    return render(request, "budgets/entry.html", context, status=status)
+    return pages.entry_page(
+        request,
+        plan,
+        year,
+        plan_year,
+        forms_by_key,
+        save=lambda inputs: disbursements_save(
+            plan=plan, year=year, user=request.user, rows=inputs
+        ),
+        done=_("Saved %(count)s amount(s) as draft."),
+        url="budgets:entry",
+        template="budgets/entry.html",
+        context={"rows": rows},
+    )
 
 
 @login_required

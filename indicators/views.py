@@ -36,15 +36,18 @@ def entry(request, slug, year):
             row.form = ActualEntryForm(data, indicator=row.indicator, current=row.current)
             forms_by_key[row.indicator.pk] = row.form
 
-    def save(rows):
-        return actuals_save(plan=plan, year=year, user=request.user, rows=rows)
-
-    done = _("Saved %(count)s figure(s) as draft.")
-    if request.method == "POST" and pages.entry_post(request, plan, year, forms_by_key, save, done):
-        return redirect("indicators:entry", slug=plan.slug, year=year)
-    context = pages.entry_context(request, plan, year, plan_year) | {"groups": groups}
-    status = 400 if request.method == "POST" else 200
-    return render(request, "indicators/entry.html", context, status=status)
+    return pages.entry_page(
+        request,
+        plan,
+        year,
+        plan_year,
+        forms_by_key,
+        save=lambda rows: actuals_save(plan=plan, year=year, user=request.user, rows=rows),
+        done=_("Saved %(count)s figure(s) as draft."),
+        url="indicators:entry",
+        template="indicators/entry.html",
+        context={"groups": groups},
+    )
 
 
 @login_required

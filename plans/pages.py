@@ -4,6 +4,7 @@ import io
 
 from django.contrib import messages
 from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from indicators.selectors import evidence_count
@@ -124,3 +125,25 @@ def entry_post(request, plan, year: int, forms_by_key, save, done: str) -> bool:
     if submitting:
         messages.error(request, _("Not submitted for approval: what you typed is kept below."))
     return False
+
+
+def entry_page(
+    request,
+    plan,
+    year: int,
+    plan_year,
+    forms_by_key,
+    *,
+    save,
+    done: str,
+    url: str,
+    template: str,
+    context: dict,
+):
+    """Answer an entry page of a plan-year: apply its POST (entry_post) and return to the page,
+    or render the page with its forms; 400 after a refused POST, what was typed kept."""
+    if request.method == "POST" and entry_post(request, plan, year, forms_by_key, save, done):
+        return redirect(url, slug=plan.slug, year=year)
+    context = entry_context(request, plan, year, plan_year) | context
+    status = 400 if request.method == "POST" else 200
+    return render(request, template, context, status=status)

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from plans import access, notices, pages, reporting, work
 from plans.forms import WorkProgressForm
-from plans.models import MAX_YEAR, MIN_YEAR, PlanYear, WorkProgress
+from plans.models import MAX_YEAR, MIN_YEAR, PlanYear
 
 
 def _reporting_for(request) -> reporting.ReportingStatus:
@@ -123,16 +123,15 @@ def work_entry(request, slug, year):
     for row in (*projects, *duties):
         row.form = forms_by_key[row.key] = WorkProgressForm(data, row=row)
 
-    def save(inputs):
-        return work.work_save(plan=plan, year=year, user=request.user, rows=inputs)
-
-    done = _("Saved the progress of %(count)s project(s) and duties as draft.")
-    if request.method == "POST" and pages.entry_post(request, plan, year, forms_by_key, save, done):
-        return redirect("plans:work-entry", slug=plan.slug, year=year)
-    context = pages.entry_context(request, plan, year, plan_year) | {
-        "projects": projects,
-        "duties": duties,
-        "states": WorkProgress.State.choices,
-    }
-    status = 400 if request.method == "POST" else 200
-    return render(request, "plans/work_entry.html", context, status=status)
+    return pages.entry_page(
+        request,
+        plan,
+        year,
+        plan_year,
+        forms_by_key,
+        save=lambda inputs: work.work_save(plan=plan, year=year, user=request.user, rows=inputs),
+        done=_("Saved the progress of %(count)s project(s) and duties as draft."),
+        url="plans:work-entry",
+        template="plans/work_entry.html",
+        context={"projects": projects, "duties": duties},
+    )
